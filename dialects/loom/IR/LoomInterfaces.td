@@ -1,0 +1,59 @@
+//===- LoomInterfaces.td - differentiable and fusable op interfaces -----===//
+//
+// The two interfaces later passes talk to instead of op lists:
+//   * Loom_DifferentiableOpInterface: the residual-aware VJP that autodiff
+//     calls (issue "training programs"); an op without it is refused there.
+//   * Loom_FusableOpInterface: what the fusion policy needs to know about an
+//     op's iteration space.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOOM_INTERFACES_TD
+#define LOOM_INTERFACES_TD
+
+include "mlir/IR/OpBase.td"
+
+def Loom_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
+  let cppNamespace = "::mlir::loom";
+  let description = [{
+    An op that can build its vector-Jacobian product. The op chooses its
+    residuals: the values of the forward pass the VJP reads (for instance
+    attention keeps its log-sum-exp and a norm its reciprocal std, instead of
+    recomputing them). Integer operands get no cotangent (a null Value).
+  }];
+  let methods = [
+    InterfaceMethod<
+      "The forward values (operands or results of this op) that the VJP reads.",
+      "::llvm::SmallVector<::mlir::Value>", "getVJPResiduals", (ins)>,
+    InterfaceMethod<[{
+        Builds the VJP at the builder's insertion point. `resultCotangents` has
+        one entry per result (null where the result does not reach the loss);
+        `operandCotangents` receives one entry per operand (null for integer
+        operands and operands that need none). `residuals` are the values
+        getVJPResiduals returned, possibly rematerialized.
+      }],
+      "::llvm::LogicalResult", "buildVJP",
+      (ins "::mlir::OpBuilder &":$builder,
+           "::mlir::ValueRange":$residuals,
+           "::mlir::ValueRange":$resultCotangents,
+           "::llvm::SmallVectorImpl<::mlir::Value> &":$operandCotangents)>,
+  ];
+}
+
+def Loom_FusableOpInterface : OpInterface<"FusableOpInterface"> {
+  let cppNamespace = "::mlir::loom";
+  let description = [{
+    What the fusion policy asks of an op: its kind of iteration space
+    (elementwise, layout change, row reduction, scan, contraction, attention,
+    generator, or opaque) and, for row reductions and scans, the reduced dim.
+    The kind comes from the op's FusionKindIs trait (set in the op family's
+    .td file), so a new op only states it once.
+  }];
+  let methods = [
+    InterfaceMethod<"The op's kind of iteration space.",
+      "::mlir::loom::FusionKind", "getFusionKind", (ins), "",
+      [{ return ConcreteOp::kFusionKind; }]>,
+  ];
+}
+
+#endif // LOOM_INTERFACES_TD

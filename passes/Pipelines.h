@@ -1,0 +1,42 @@
+//===- Pipelines.h - the compiler's pipeline as named phases --------------===//
+//
+// The phases of DESIGN.md §2, in order. Each phase is a pass pipeline that
+// loom-opt and loomc can run alone (`--loom-phase-<name>`), so any phase's
+// output can be inspected and fed back in. Phases that later issues add
+// (autodiff, target selection, bound materialization, fusion, codegen) are
+// listed here so that asking for one fails loudly instead of doing nothing.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOOM_PASSES_PIPELINES_H
+#define LOOM_PASSES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+
+namespace mlir::loom {
+
+enum class Phase {
+  Input,      // verify, canonicalize, CSE: the model as written, simplified
+  Autodiff,   // @grad_step and @apply_step
+  Target,     // #loom.target selection
+  Bounds,     // bounded dims become static tensors plus counts
+  Fusion,     // loom.fusion regions under the target's capability table
+  Codegen,    // kernels and the command plan
+};
+
+llvm::StringRef phaseName(Phase phase);
+std::optional<Phase> parsePhase(llvm::StringRef name);
+
+/// Appends the passes of `phase` to `pm`. Fails, with a message naming the
+/// phase, for phases that are not built yet.
+llvm::LogicalResult buildPhase(OpPassManager &pm, Phase phase, std::string &error);
+
+/// Registers each built phase as a pass pipeline `loom-phase-<name>`.
+void registerLoomPipelines();
+
+} // namespace mlir::loom
+
+#endif // LOOM_PASSES_PIPELINES_H
