@@ -30,7 +30,11 @@ endif()
 
 # loom_precompile_mlir_headers(target): the MLIR headers every dialect/pass TU includes,
 # precompiled once per target (saves several seconds per TU).
+# add_mlir_library compiles its sources in an object library obj.<name>.
 function(loom_precompile_mlir_headers target)
+  if(TARGET obj.${target})
+    set(target obj.${target})
+  endif()
   target_precompile_headers(${target} PRIVATE
     <mlir/IR/Builders.h>
     <mlir/IR/BuiltinTypes.h>

@@ -34,6 +34,21 @@ void HostTensor::AlignedFree::operator()(std::byte* p) const {
   ::operator delete[](p, std::align_val_t(kAlignment));
 }
 
+HostTensor::HostTensor(HostTensor&& other) noexcept { *this = std::move(other); }
+
+HostTensor& HostTensor::operator=(HostTensor&& other) noexcept {
+  if (this != &other) {
+    dtype_ = other.dtype_;
+    shape_ = std::move(other.shape_);
+    size_bytes_ = other.size_bytes_;
+    data_ = std::move(other.data_);
+    other.dtype_ = DType::kF32;
+    other.shape_ = {0};
+    other.size_bytes_ = 0;
+  }
+  return *this;
+}
+
 Result<HostTensor> HostTensor::Allocate(DType dtype, Shape shape) {
   std::optional<uint64_t> bytes = CheckedByteSize(dtype, shape);
   if (!bytes) {

@@ -34,8 +34,9 @@ class HostTensor {
 
   // An empty f32 tensor of shape [0]: what a moved-from or not-yet-assigned tensor holds.
   HostTensor() = default;
-  HostTensor(HostTensor&&) noexcept = default;
-  HostTensor& operator=(HostTensor&&) noexcept = default;
+  // A moved-from tensor is the empty default tensor, never one with a size but no storage.
+  HostTensor(HostTensor&& other) noexcept;
+  HostTensor& operator=(HostTensor&& other) noexcept;
   HostTensor(const HostTensor&) = delete;
   HostTensor& operator=(const HostTensor&) = delete;
 

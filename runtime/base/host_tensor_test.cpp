@@ -102,6 +102,14 @@ TEST(HostTensorTest, MoveLeavesEmptyTensor) {
   HostTensor b = std::move(a);
   EXPECT_EQ(b.data(), p);
   EXPECT_EQ(b.num_elements(), 8u);
+  // NOLINTNEXTLINE(bugprone-use-after-move): the moved-from state is what is tested.
+  EXPECT_EQ(a.size_bytes(), 0u);
+  EXPECT_EQ(a.shape(), Shape{0});
+  EXPECT_EQ(a.data(), nullptr);
+  HostTensor c = HostTensor::Allocate(DType::kI8, {3}).value();
+  c = std::move(b);
+  EXPECT_EQ(c.data(), p);
+  EXPECT_EQ(b.size_bytes(), 0u);  // NOLINT(bugprone-use-after-move)
 }
 
 }  // namespace

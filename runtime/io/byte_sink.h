@@ -33,6 +33,7 @@ class ByteSink {
 class StringSink final : public ByteSink {
  public:
   explicit StringSink(std::string name = "<memory>") : ByteSink(std::move(name)) {}
+  using ByteSink::Write;
   Status Write(const void* data, size_t n) override;
   const std::string& bytes() const { return bytes_; }
   std::string Take() { return std::move(bytes_); }
@@ -48,6 +49,7 @@ class FileSink final : public ByteSink {
   // Removes the temporary file unless Commit() succeeded.
   ~FileSink() override;
 
+  using ByteSink::Write;
   Status Write(const void* data, size_t n) override;
   // Flushes to disk (fsync) and renames the temporary file to `path`.
   Status Commit();

@@ -121,4 +121,38 @@ std::vector<std::string> GoldenNpyNames() {
           "bool"};
 }
 
+std::ostream& operator<<(std::ostream& out, const BadFileCase& c) { return out << c.file; }
+
+std::string BadFileCaseName(const ::testing::TestParamInfo<BadFileCase>& info) {
+  std::string name = info.param.file;
+  name = name.substr(0, name.find('.'));
+  return name;
+}
+
+void ExpectRejected(const Status& status, const std::string& path, const BadFileCase& c) {
+  ASSERT_FALSE(status.ok()) << c.file << " was accepted";
+  EXPECT_EQ(status.code(), c.code) << status.ToString();
+  EXPECT_NE(status.message().find(c.message_part), std::string::npos)
+      << "expected \"" << c.message_part << "\" in: " << status.message();
+  EXPECT_EQ(status.message().rfind(path + ": ", 0), 0u)
+      << "message does not start with the file name: " << status.message();
+}
+
+void ExpectSameSafetensors(const SafetensorsFile& a, const SafetensorsFile& b) {
+  EXPECT_EQ(a.metadata, b.metadata);
+  ASSERT_EQ(a.tensors.size(), b.tensors.size());
+  for (const auto& [name, tensor] : a.tensors) {
+    auto it = b.tensors.find(name);
+    ASSERT_NE(it, b.tensors.end()) << name;
+    EXPECT_TRUE(it->second == tensor) << name;
+  }
+}
+
+void ExpectCasesCoverFolder(const std::vector<BadFileCase>& cases, const std::string& suffix) {
+  std::vector<std::string> listed;
+  for (const BadFileCase& c : cases) listed.push_back(c.file);
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, ListTestdata("bad", suffix));
+}
+
 }  // namespace loom::rt::testing

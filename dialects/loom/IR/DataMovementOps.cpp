@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace mlir::loom;
@@ -105,10 +106,12 @@ LogicalResult ScatterAddOp::reifyResultShapes(OpBuilder &b,
 // reshape
 //===----------------------------------------------------------------------===//
 
-static int64_t boundedCount(const Dims &dims) {
-  int64_t n = 1;
+/// The element count of the bounded shape; nullopt when it overflows int64.
+static std::optional<int64_t> boundedCount(const Dims &dims) {
+  std::optional<int64_t> n = 1;
   for (const Dim &d : dims)
-    n *= d.bound;
+    if (!(n = llvm::checkedMul(*n, d.bound)))
+      return std::nullopt;
   return n;
 }
 
@@ -122,13 +125,16 @@ LogicalResult ReshapeOp::verify() {
     return emitOpError("needs ") << dynamicOut << " dynamic dim sizes, got "
                                  << getDynamicDims().size();
   Dims i = dimsOf(in), o = dimsOf(out);
-  if (in.hasStaticShape() && out.hasStaticShape() && boundedCount(i) != boundedCount(o))
-    return emitOpError("changes the element count from ")
-           << boundedCount(i) << " to " << boundedCount(o);
-  if (!(in.hasStaticShape() && out.hasStaticShape()) && boundedCount(i) != boundedCount(o))
+  std::optional<int64_t> inCount = boundedCount(i), outCount = boundedCount(o);
+  if (!inCount || !outCount)
+    return emitOpError("element count overflows int64: ")
+           << describe(i) << " -> " << describe(o);
+  if (in.hasStaticShape() && out.hasStaticShape() && *inCount != *outCount)
+    return emitOpError("changes the element count from ") << *inCount << " to " << *outCount;
+  if (!(in.hasStaticShape() && out.hasStaticShape()) && *inCount != *outCount)
     return emitOpError("bounded element counts differ: ")
-           << describe(i) << " holds up to " << boundedCount(i) << ", " << describe(o)
-           << " up to " << boundedCount(o);
+           << describe(i) << " holds up to " << *inCount << ", " << describe(o) << " up to "
+           << *outCount;
   return success();
 }
 
@@ -205,7 +211,13 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
     if (offsets[d] < 0 || sizes[d] < 0 || strides[d] < 1)
       return inferFail(loc, getOperationName(), "dim ", d,
                        " needs offset >= 0, size >= 0 and stride >= 1");
-    if (sizes[d] > 0 && offsets[d] + (sizes[d] - 1) * strides[d] >= in[d].size)
+    // The last element read, offset + (size - 1) * stride, computed without
+    // overflow (an overflowing index reads past any extent).
+    std::optional<int64_t> last;
+    if (sizes[d] > 0)
+      if (std::optional<int64_t> step = llvm::checkedMul(sizes[d] - 1, strides[d]))
+        last = llvm::checkedAdd(offsets[d], *step);
+    if (sizes[d] > 0 && (!last || *last >= in[d].size))
       return inferFail(loc, getOperationName(), "dim ", d, " reads past its extent ",
                        in[d].size);
     out.push_back(Dim::fixed(sizes[d]));
@@ -254,7 +266,17 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     }
     Dim &c = result[dim];
     bool dynamic = c.isDynamic() || dims[dim].isDynamic();
-    c.bound += dims[dim].bound;
+    // An unbounded input (invalid, reported by BoundedShapes) keeps the result
+    // unbounded.
+    if (ShapedType::isDynamic(c.bound) || ShapedType::isDynamic(dims[dim].bound)) {
+      c = {ShapedType::kDynamic, ShapedType::kDynamic};
+      continue;
+    }
+    std::optional<int64_t> sum = llvm::checkedAdd(c.bound, dims[dim].bound);
+    if (!sum)
+      return inferFail(loc, getOperationName(), "the extent of dim ", dim,
+                       " overflows int64 at input #", i + 1);
+    c.bound = *sum;
     c.size = dynamic ? ShapedType::kDynamic : c.bound;
   }
   types.push_back(makeTensorType(result, first.getElementType()));
@@ -300,16 +322,15 @@ LogicalResult IotaOp::reifyResultShapes(OpBuilder &b, ReifiedRankedShapedTypeDim
   return success();
 }
 
-LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+// The check sits in inference, which runs before the result-type constraint:
+// a verify() here could never be reached with a non-tensor value.
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                            Adaptor adaptor, SmallVectorImpl<Type> &types) {
-  types.push_back(adaptor.getValue().getType());
-  return success();
-}
-
-LogicalResult ConstantOp::verify() {
-  auto type = dyn_cast<RankedTensorType>(getValue().getType());
-  if (!type || !type.hasStaticShape())
-    return emitOpError("needs a value of static tensor type, got ") << getValue().getType();
+  Type type = adaptor.getValue().getType();
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return inferFail(loc, getOperationName(), "needs a value of static tensor type, got ", type);
+  types.push_back(type);
   return success();
 }
 

@@ -149,7 +149,6 @@ def Loom_ConstantOp : Loom_InferredOp<"constant", "Generator", [ConstantLike]> {
   let arguments = (ins ElementsAttr:$value);
   let results = (outs Loom_Tensor:$result);
   let assemblyFormat = "$value attr-dict";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 

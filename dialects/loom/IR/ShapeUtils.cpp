@@ -22,14 +22,17 @@ Dims mlir::loom::dimsOf(RankedTensorType type) {
 
 RankedTensorType mlir::loom::makeTensorType(llvm::ArrayRef<Dim> dims, Type elementType) {
   llvm::SmallVector<int64_t> shape, bounds;
-  bool anyDynamic = false;
+  bool anyDynamic = false, allBounded = true;
   for (const Dim &d : dims) {
     shape.push_back(d.size);
     bounds.push_back(d.bound);
     anyDynamic |= d.isDynamic();
+    allBounded &= !d.isDynamic() || d.bound >= 1;
   }
+  // A dynamic dim without a valid bound comes from an operand that lacks one
+  // (BoundedShapes reports that operand); never build an invalid #loom.bounds.
   Attribute encoding;
-  if (anyDynamic)
+  if (anyDynamic && allBounded)
     encoding = BoundsAttr::get(elementType.getContext(), bounds);
   return RankedTensorType::get(shape, elementType, encoding);
 }

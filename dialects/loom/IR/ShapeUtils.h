@@ -23,7 +23,8 @@ namespace mlir::loom {
 /// One dim of a loom tensor.
 struct Dim {
   int64_t size;  // ShapedType::kDynamic when data-dependent
-  int64_t bound; // equals size when static
+  int64_t bound; // equals size when static; kDynamic when a dynamic dim has
+                 // no #loom.bounds (invalid IR, reported by BoundedShapes)
 
   static Dim fixed(int64_t n) { return {n, n}; }
   bool isDynamic() const { return ShapedType::isDynamic(size); }
@@ -34,7 +35,8 @@ using Dims = llvm::SmallVector<Dim, 6>;
 
 /// The dims of a ranked tensor type (bounds read from #loom.bounds).
 Dims dimsOf(RankedTensorType type);
-/// A ranked tensor type with a #loom.bounds encoding when any dim is dynamic.
+/// A ranked tensor type with a #loom.bounds encoding when any dim is dynamic
+/// (none when a dynamic dim has no bound: the type then fails BoundedShapes).
 RankedTensorType makeTensorType(llvm::ArrayRef<Dim> dims, Type elementType);
 /// Prints a dim as `64` or `?<=512`, a shape as `[?<=512, 64]`.
 std::string describe(const Dim &dim);
