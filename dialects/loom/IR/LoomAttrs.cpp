@@ -29,6 +29,11 @@ LogicalResult BoundsAttr::verifyEncoding(ArrayRef<int64_t> shape, Type,
   if (bounds.size() != shape.size())
     return emitError() << "#loom.bounds has " << bounds.size()
                        << " bounds for a tensor of rank " << shape.size();
+  // One spelling per shape: inference never bounds a static tensor, so an
+  // encoded static tensor would differ in type from the same inferred shape.
+  if (llvm::none_of(shape, ShapedType::isDynamic))
+    return emitError() << "#loom.bounds on a tensor without dynamic dims; a static "
+                          "tensor carries no encoding";
   for (auto [i, size] : llvm::enumerate(shape)) {
     if (ShapedType::isDynamic(size)) {
       if (bounds[i] < 1)

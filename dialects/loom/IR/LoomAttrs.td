@@ -16,8 +16,10 @@ def Loom_BoundsAttr : AttrDef<Loom_Dialect, "Bounds",
   let mnemonic = "bounds";
   let summary = "Static upper bounds of a tensor's dims";
   let description = [{
-    A tensor encoding that gives one bound per dim. A static dim's bound equals
-    its size; a dynamic dim's bound is the largest size it can take at run time
+    A tensor encoding that gives one bound per dim, on tensors with at least
+    one dynamic dim (a static tensor carries no encoding, so each shape has
+    one spelling). A static dim's bound equals its size; a dynamic dim's bound
+    is the largest size it can take at run time
     (DESIGN.md §4: data-dependent sizes are bounded, so codegen only ever sees
     static shapes once bounds are materialized).
 

@@ -273,18 +273,18 @@ func.func @cross_entropy(%logits: tensor<128x260xf32>, %targets: tensor<128xi64>
 
 // -----
 
-/// Every float logits type, i32 targets, weights of another float type, and
-/// rank-1 logits (one token, a scalar loss).
+/// Every float logits type, i32 targets, and rank-1 logits (one token, a
+/// scalar loss).
 // CHECK-LABEL: func.func @cross_entropy_element_types
 //       CHECK: loom.cross_entropy %{{.*}}, %{{.*}} acc(f32) : tensor<2x8x16xbf16>, tensor<2x8xi32>
-//       CHECK: loom.cross_entropy %{{.*}}, %{{.*}} weights(%{{.*}} : tensor<2x8xf32>) acc(f32) : tensor<2x8x16xf16>, tensor<2x8xi64>
+//       CHECK: loom.cross_entropy %{{.*}}, %{{.*}} weights(%{{.*}} : tensor<2x8xf16>) acc(f32) : tensor<2x8x16xf16>, tensor<2x8xi64>
 //       CHECK: %[[S:.*]] = loom.cross_entropy %{{.*}}, %{{.*}} acc(f64) : tensor<16xf64>, tensor<i64>
 //       CHECK: return %[[S]] : tensor<f64>
 func.func @cross_entropy_element_types(%lb: tensor<2x8x16xbf16>, %t32: tensor<2x8xi32>, %lh: tensor<2x8x16xf16>,
-                                       %t64: tensor<2x8xi64>, %w: tensor<2x8xf32>, %l1: tensor<16xf64>,
+                                       %t64: tensor<2x8xi64>, %w: tensor<2x8xf16>, %l1: tensor<16xf64>,
                                        %t0: tensor<i64>) -> tensor<f64> {
   %0 = loom.cross_entropy %lb, %t32 acc(f32) : tensor<2x8x16xbf16>, tensor<2x8xi32>
-  %1 = loom.cross_entropy %lh, %t64 weights(%w : tensor<2x8xf32>) acc(f32) : tensor<2x8x16xf16>, tensor<2x8xi64>
+  %1 = loom.cross_entropy %lh, %t64 weights(%w : tensor<2x8xf16>) acc(f32) : tensor<2x8x16xf16>, tensor<2x8xi64>
   %2 = loom.cross_entropy %l1, %t0 acc(f64) : tensor<16xf64>, tensor<i64>
   return %2 : tensor<f64>
 }
