@@ -89,6 +89,12 @@ LogicalResult BinaryOp::reifyResultShapes(OpBuilder &b, ReifiedRankedShapedTypeD
   return reifyAsOperand(*this, b, shapes, getLhs());
 }
 
+LogicalResult FloorModOp::verify() {
+  if (getType().getElementType().isInteger(1))
+    return emitOpError("needs numbers; i1 has no remainder");
+  return success();
+}
+
 LogicalResult FloorModOp::reifyResultShapes(OpBuilder &b, ReifiedRankedShapedTypeDims &shapes) {
   return reifyAsOperand(*this, b, shapes, getLhs());
 }

@@ -64,6 +64,7 @@ def Loom_FloorModOp : Loom_SameTypeOp<"floor_mod", "Elementwise", [SameOperandsA
   let arguments = (ins Loom_Tensor:$lhs, Loom_Tensor:$rhs);
   let results = (outs Loom_Tensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+  let hasVerifier = 1;
 }
 
 def Loom_CompareOp : Loom_InferredOp<"compare", "Elementwise", [AllTypesMatch<["lhs", "rhs"]>]> {

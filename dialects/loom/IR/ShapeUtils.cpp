@@ -95,6 +95,8 @@ mlir::loom::reifyFromOperands(OpBuilder &builder, Location loc, RankedTensorType
 }
 
 LogicalResult mlir::loom::verifyAccumulationType(Operation *op, Type element, Type acc) {
+  if (element.isInteger(1))
+    return op->emitOpError("cannot accumulate i1 elements; cast them to a number first");
   bool floatData = isa<FloatType>(element), floatAcc = isa<FloatType>(acc);
   if (floatData != floatAcc)
     return op->emitOpError("accumulation type ")

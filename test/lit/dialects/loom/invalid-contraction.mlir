@@ -158,3 +158,12 @@ func.func @negative_linear_acc_kind(%x: tensor<2x4xf16>, %w: tensor<8x4xf16>) {
   %0 = loom.linear %x, %w acc(i64) : tensor<2x4xf16>, tensor<8x4xf16>
   return
 }
+
+// -----
+
+/// A product of booleans has no accumulation type; builders cast first.
+func.func @negative_matmul_i1(%a: tensor<2x2xi1>) {
+  // expected-error @+1 {{cannot accumulate i1 elements; cast them to a number first}}
+  %0 = loom.matmul %a, %a acc(i32) : tensor<2x2xi1>, tensor<2x2xi1>
+  return
+}

@@ -243,3 +243,11 @@ func.func @negative_broadcast_extra_size(%x: tensor<?xf32, #loom.bounds<[16]>>, 
   %0 = loom.broadcast %x dims [0] sizes(%n) : tensor<?xf32, #loom.bounds<[16]>> -> tensor<?x4xf32, #loom.bounds<[16, 4]>>
   return
 }
+
+// -----
+
+func.func @negative_floor_mod_i1(%a: tensor<4xi1>) {
+  // expected-error @+1 {{needs numbers; i1 has no remainder}}
+  %0 = loom.floor_mod %a, %a : tensor<4xi1>
+  return
+}

@@ -61,9 +61,9 @@ func.func @negative_reduce_acc_narrow(%x: tensor<4x8xf64>) {
 
 // -----
 
-func.func @negative_reduce_acc_kind(%x: tensor<4x8xi1>) {
-  // expected-error @+1 {{'loom.reduce' op accumulation type 'f32' does not suit 'i1' elements (floats accumulate in a float type, integers in an integer type)}}
-  %0 = loom.reduce sum %x dims [1] acc(f32) : tensor<4x8xi1>
+func.func @negative_reduce_acc_kind(%x: tensor<4x8xi32>) {
+  // expected-error @+1 {{'loom.reduce' op accumulation type 'f32' does not suit 'i32' elements (floats accumulate in a float type, integers in an integer type)}}
+  %0 = loom.reduce sum %x dims [1] acc(f32) : tensor<4x8xi32>
   return
 }
 

@@ -47,10 +47,9 @@ func.func @matmul_batched_bf16(%q: tensor<8x64x16xbf16>, %k: tensor<8x64x16xbf16
 //       CHECK: loom.matmul %{{.*}}, %{{.*}} acc(i64) : tensor<2x2xi64>, tensor<2x2xi64>
 //       CHECK: loom.matmul %{{.*}}, %{{.*}} acc(i64) : tensor<2x2xi32>, tensor<2x2xi32>
 //       CHECK: loom.matmul %{{.*}}, %{{.*}} acc(i32) : tensor<2x2xi8>, tensor<2x2xi8>
-//       CHECK: loom.matmul %{{.*}}, %{{.*}} acc(i32) : tensor<2x2xi1>, tensor<2x2xi1>
 func.func @matmul_element_types(%f64: tensor<2x2xf64>, %f32: tensor<2x2xf32>, %bf16: tensor<2x2xbf16>,
                                 %f16: tensor<2x2xf16>, %i64: tensor<2x2xi64>, %i32: tensor<2x2xi32>,
-                                %i8: tensor<2x2xi8>, %i1: tensor<2x2xi1>) {
+                                %i8: tensor<2x2xi8>) {
   %0 = loom.matmul %f64, %f64 acc(f64) : tensor<2x2xf64>, tensor<2x2xf64>
   %1 = loom.matmul %f32, %f32 acc(f32) : tensor<2x2xf32>, tensor<2x2xf32>
   %2 = loom.matmul %bf16, %bf16 acc(bf16) : tensor<2x2xbf16>, tensor<2x2xbf16>
@@ -59,7 +58,6 @@ func.func @matmul_element_types(%f64: tensor<2x2xf64>, %f32: tensor<2x2xf32>, %b
   %5 = loom.matmul %i64, %i64 acc(i64) : tensor<2x2xi64>, tensor<2x2xi64>
   %6 = loom.matmul %i32, %i32 acc(i64) : tensor<2x2xi32>, tensor<2x2xi32>
   %7 = loom.matmul %i8, %i8 acc(i32) : tensor<2x2xi8>, tensor<2x2xi8>
-  %8 = loom.matmul %i1, %i1 acc(i32) : tensor<2x2xi1>, tensor<2x2xi1>
   return
 }
 
@@ -128,19 +126,16 @@ func.func @linear_rank1(%x: tensor<16xf64>, %w: tensor<4x16xf64>) -> tensor<4xf6
 //       CHECK: loom.linear %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<8xi8>) acc(i32) : tensor<2x4xi8>, tensor<8x4xi8>
 //       CHECK: loom.linear %{{.*}}, %{{.*}} acc(i64) : tensor<2x4xi32>, tensor<8x4xi32>
 //       CHECK: loom.linear %{{.*}}, %{{.*}} acc(i64) : tensor<2x4xi64>, tensor<8x4xi64>
-//       CHECK: loom.linear %{{.*}}, %{{.*}} acc(i32) : tensor<2x4xi1>, tensor<8x4xi1>
 func.func @linear_element_types(%xb: tensor<2x4xbf16>, %wb: tensor<8x4xbf16>, %bb: tensor<8xbf16>,
                                 %xh: tensor<2x4xf16>, %wh: tensor<8x4xf16>,
                                 %x8: tensor<2x4xi8>, %w8: tensor<8x4xi8>, %b8: tensor<8xi8>,
                                 %x32: tensor<2x4xi32>, %w32: tensor<8x4xi32>,
-                                %x64: tensor<2x4xi64>, %w64: tensor<8x4xi64>,
-                                %x1: tensor<2x4xi1>, %w1: tensor<8x4xi1>) {
+                                %x64: tensor<2x4xi64>, %w64: tensor<8x4xi64>) {
   %0 = loom.linear %xb, %wb bias(%bb : tensor<8xbf16>) acc(f32) : tensor<2x4xbf16>, tensor<8x4xbf16>
   %1 = loom.linear %xh, %wh acc(f32) : tensor<2x4xf16>, tensor<8x4xf16>
   %2 = loom.linear %x8, %w8 bias(%b8 : tensor<8xi8>) acc(i32) : tensor<2x4xi8>, tensor<8x4xi8>
   %3 = loom.linear %x32, %w32 acc(i64) : tensor<2x4xi32>, tensor<8x4xi32>
   %4 = loom.linear %x64, %w64 acc(i64) : tensor<2x4xi64>, tensor<8x4xi64>
-  %5 = loom.linear %x1, %w1 acc(i32) : tensor<2x4xi1>, tensor<8x4xi1>
   return
 }
 
