@@ -7,7 +7,7 @@ from lit.llvm import llvm_config
 
 config.name = "LOOM"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.loom_obj_root, "test", "lit")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
@@ -15,7 +15,7 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 llvm_config.use_default_substitutions()
 # FileCheck, not and count live in LLVM 22's bin dir, which is not on PATH.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["loom-opt"], [config.loom_tools_dir])
+llvm_config.add_tool_substitutions(["loom-opt", "loomc"], [config.loom_tools_dir])
 config.substitutions.append(("%loom_src", config.loom_src_root))
 config.substitutions.append(("%python", sys.executable))
 
