@@ -17,16 +17,17 @@ void LoomDialect::registerAttentionOps() {
       >();
 }
 
-LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                            Adaptor adaptor, SmallVectorImpl<Type> &types) {
-  auto q = dyn_cast<RankedTensorType>(adaptor.getQuery().getType());
-  auto k = dyn_cast<RankedTensorType>(adaptor.getKey().getType());
-  auto v = dyn_cast<RankedTensorType>(adaptor.getValue().getType());
-  auto qp = dyn_cast<RankedTensorType>(adaptor.getQueryPositions().getType());
-  auto kp = dyn_cast<RankedTensorType>(adaptor.getKeyPositions().getType());
+/// Checks attention's operand shapes; returns the output and log-sum-exp types.
+static LogicalResult inferAttention(std::optional<Location> loc, StringRef op, Value query,
+                                    Value key, Value value, Value queryPositions,
+                                    Value keyPositions, SmallVectorImpl<Type> &types) {
+  auto q = dyn_cast<RankedTensorType>(query.getType());
+  auto k = dyn_cast<RankedTensorType>(key.getType());
+  auto v = dyn_cast<RankedTensorType>(value.getType());
+  auto qp = dyn_cast<RankedTensorType>(queryPositions.getType());
+  auto kp = dyn_cast<RankedTensorType>(keyPositions.getType());
   if (!q || !k || !v || !qp || !kp)
     return failure();
-  StringRef op = getOperationName();
   if (q.getRank() != 4 || k.getRank() != 4 || v.getRank() != 4)
     return inferFail(loc, op, "query, key and value must be [B, S, H, D]");
   if (q.getElementType() != k.getElementType() || q.getElementType() != v.getElementType())
@@ -61,15 +62,54 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   return success();
 }
 
-LogicalResult AttentionOp::verify() {
-  if (std::optional<APFloat> scale = getScale())
-    if (!(scale->convertToDouble() > 0.0))
-      return emitOpError("scale must be > 0, got ") << scale->convertToDouble();
+LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  return inferAttention(loc, getOperationName(), adaptor.getQuery(), adaptor.getKey(),
+                        adaptor.getValue(), adaptor.getQueryPositions(),
+                        adaptor.getKeyPositions(), types);
+}
+
+static LogicalResult verifyScale(Operation *op, std::optional<APFloat> scale) {
+  if (scale && !(scale->convertToDouble() > 0.0))
+    return op->emitOpError("scale must be > 0, got ") << scale->convertToDouble();
   return success();
 }
+
+LogicalResult AttentionOp::verify() { return verifyScale(*this, getScale()); }
 
 LogicalResult AttentionOp::reifyResultShapes(OpBuilder &b, ReifiedRankedShapedTypeDims &shapes) {
   for (Value r : getResults())
     shapes.push_back(reifyLike(b, getLoc(), cast<RankedTensorType>(r.getType()), getQuery()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// attention_grad
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  SmallVector<Type> forward;
+  StringRef op = getOperationName();
+  if (failed(inferAttention(loc, op, adaptor.getQuery(), adaptor.getKey(), adaptor.getValue(),
+                            adaptor.getQueryPositions(), adaptor.getKeyPositions(), forward)))
+    return failure();
+  if (adaptor.getOutput().getType() != forward[0] || adaptor.getLogsumexp().getType() != forward[1])
+    return inferFail(loc, op, "output and log-sum-exp must be ", forward[0], " and ", forward[1],
+                     " (the forward results), got ", adaptor.getOutput().getType(), " and ",
+                     adaptor.getLogsumexp().getType());
+  types.push_back(adaptor.getQuery().getType());
+  types.push_back(adaptor.getKey().getType());
+  types.push_back(adaptor.getValue().getType());
+  return success();
+}
+
+LogicalResult AttentionGradOp::verify() { return verifyScale(*this, getScale()); }
+
+LogicalResult AttentionGradOp::reifyResultShapes(OpBuilder &b,
+                                                 ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(reifyLike(b, getLoc(), getQueryGrad().getType(), getQuery()));
+  shapes.push_back(reifyLike(b, getLoc(), getKeyGrad().getType(), getKey()));
+  shapes.push_back(reifyLike(b, getLoc(), getValueGrad().getType(), getValue()));
   return success();
 }

@@ -48,4 +48,43 @@ def Loom_AttentionOp : Loom_InferredOp<"attention", "Attention",
   let hasVerifier = 1;
 }
 
+def Loom_AttentionGradOp : Loom_InferredOp<"attention_grad", "Attention",
+    [AllTypesMatch<["key_positions", "visible_lo", "visible_hi"]>,
+     AllTypesMatch<["output", "output_grad"]>]> {
+  let summary = "The VJP of loom.attention: gradients of query, key and value";
+  let description = [{
+    Given attention's operands, its output `O` and log-sum-exp `L` (kept by the
+    forward pass as residuals) and the output's cotangent `dO`, returns `dQ`,
+    `dK`, `dV` with the shapes of query, key and value. With
+    `P = exp(scale·q·kᵀ − L)` over visible keys (0 elsewhere) and
+    `D = rowsum(dO ∘ O)`: `dV = Pᵀ·dO`, `dS = P ∘ (dO·vᵀ − D)`,
+    `dQ = scale·dS·k`, `dK = scale·dSᵀ·q`, summed over the query heads that
+    share a kv head. A query that sees no key contributes nothing. Computed
+    in f32 (f64 for f64 input), in a fixed order.
+
+    ```mlir
+    %dq, %dk, %dv = loom.attention_grad %q, %k, %v, %o, %lse, %do query_positions(%qp)
+        key_positions(%kp) visible(%lo, %hi) : tensor<2x64x4x16xf32>, tensor<2x64x2x16xf32>,
+        tensor<2x64x2x16xf32>, tensor<2x64x4x16xf32>, tensor<2x64x4xf32>, tensor<2x64xi64>,
+        tensor<2x64xi64>
+    ```
+  }];
+  let arguments = (ins Loom_FloatTensor:$query, Loom_FloatTensor:$key, Loom_FloatTensor:$value,
+                       Loom_FloatTensor:$output, Loom_FloatTensor:$logsumexp,
+                       Loom_FloatTensor:$output_grad,
+                       Loom_IndexTensor:$query_positions, Loom_IndexTensor:$key_positions,
+                       Loom_IndexTensor:$visible_lo, Loom_IndexTensor:$visible_hi,
+                       OptionalAttr<F64Attr>:$scale);
+  let results = (outs Loom_FloatTensor:$query_grad, Loom_FloatTensor:$key_grad,
+                      Loom_FloatTensor:$value_grad);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value `,` $output `,` $logsumexp `,` $output_grad
+    `query_positions` `(` $query_positions `)` `key_positions` `(` $key_positions `)`
+    `visible` `(` $visible_lo `,` $visible_hi `)` attr-dict
+    `:` type($query) `,` type($key) `,` type($value) `,` type($output) `,` type($logsumexp) `,`
+    type($query_positions) `,` type($key_positions)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // LOOM_ATTENTION_OPS_TD

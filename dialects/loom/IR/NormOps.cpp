@@ -121,3 +121,44 @@ LogicalResult RopeOp::reifyResultShapes(OpBuilder &b, ReifiedRankedShapedTypeDim
   shapes.push_back(reifyLike(b, getLoc(), getType(), getInput()));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// rms_norm_grad, layer_norm_grad
+//===----------------------------------------------------------------------===//
+
+/// A norm gradient's statistics must be the input's rows in the statistics type.
+static LogicalResult inferNormGrad(std::optional<Location> loc, StringRef op, Value input,
+                                   ValueRange statistics, SmallVectorImpl<Type> &types) {
+  SmallVector<Type> expected;
+  if (failed(inferNorm(loc, op, input, {}, 1, expected)))
+    return failure();
+  for (Value s : statistics)
+    if (s.getType() != expected[1])
+      return inferFail(loc, op, "statistics must be ", expected[1], " (the input's rows), got ",
+                       s.getType());
+  types.push_back(input.getType());
+  return success();
+}
+
+LogicalResult RmsNormGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                              Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  return inferNormGrad(loc, getOperationName(), adaptor.getInput(), {adaptor.getRstd()}, types);
+}
+
+LogicalResult RmsNormGradOp::reifyResultShapes(OpBuilder &b,
+                                               ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(reifyLike(b, getLoc(), getType(), getInput()));
+  return success();
+}
+
+LogicalResult LayerNormGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  return inferNormGrad(loc, getOperationName(), adaptor.getInput(),
+                       {adaptor.getMean(), adaptor.getRstd()}, types);
+}
+
+LogicalResult LayerNormGradOp::reifyResultShapes(OpBuilder &b,
+                                                 ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(reifyLike(b, getLoc(), getType(), getInput()));
+  return success();
+}

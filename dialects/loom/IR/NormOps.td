@@ -48,6 +48,47 @@ def Loom_LayerNormOp : Loom_InferredOp<"layer_norm", "RowReduction", [AttrSizedO
   let hasVerifier = 1;
 }
 
+def Loom_RmsNormGradOp : Loom_InferredOp<"rms_norm_grad", "RowReduction",
+    [AllTypesMatch<["input", "normalized_grad"]>]> {
+  let summary = "The input gradient of RMS normalization";
+  let description = [{
+    With `x̂ = x · rstd` (the forward pass keeps `rstd`) and `g = dL/dx̂` (the
+    cotangent of the normalized value, before any weight: the VJP multiplies
+    by the weight first), returns `dx = rstd · (g − x̂ · mean(g · x̂))` over the
+    last dim, computed in f32 (f64 for f64 input).
+
+    ```mlir
+    %dx = loom.rms_norm_grad %x, %rstd, %g : tensor<2x64x64xf32>, tensor<2x64xf32>
+    ```
+  }];
+  let arguments = (ins Loom_FloatTensor:$input, Loom_FloatTensor:$rstd,
+                       Loom_FloatTensor:$normalized_grad);
+  let results = (outs Loom_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $rstd `,` $normalized_grad attr-dict `:` type($input) `,` type($rstd)
+  }];
+}
+
+def Loom_LayerNormGradOp : Loom_InferredOp<"layer_norm_grad", "RowReduction",
+    [AllTypesMatch<["input", "normalized_grad"]>, AllTypesMatch<["mean", "rstd"]>]> {
+  let summary = "The input gradient of layer normalization";
+  let description = [{
+    With `x̂ = (x − mean) · rstd` and `g = dL/dx̂`, returns
+    `dx = rstd · (g − mean(g) − x̂ · mean(g · x̂))` over the last dim, computed
+    in f32 (f64 for f64 input).
+
+    ```mlir
+    %dx = loom.layer_norm_grad %x, %mean, %rstd, %g : tensor<2x16x64xf32>, tensor<2x16xf32>
+    ```
+  }];
+  let arguments = (ins Loom_FloatTensor:$input, Loom_FloatTensor:$mean, Loom_FloatTensor:$rstd,
+                       Loom_FloatTensor:$normalized_grad);
+  let results = (outs Loom_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $mean `,` $rstd `,` $normalized_grad attr-dict `:` type($input) `,` type($rstd)
+  }];
+}
+
 def Loom_RopeOp : Loom_InferredOp<"rope", "Elementwise"> {
   let summary = "Rotary position embedding with explicit positions";
   let description = [{

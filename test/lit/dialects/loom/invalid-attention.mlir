@@ -151,3 +151,15 @@ func.func @negative_attention_int(%q: tensor<2x64x4x16xi32>, %p: tensor<2x64xi64
       : tensor<2x64x4x16xi32>, tensor<2x64x4x16xi32>, tensor<2x64x4x16xi32>, tensor<2x64xi64>, tensor<2x64xi64>
   return
 }
+
+// -----
+
+/// The residuals must be the forward results: a log-sum-exp of the wrong shape is refused.
+func.func @negative_attention_grad_residuals(%q: tensor<1x8x4x16xf32>, %k: tensor<1x8x2x16xf32>,
+    %v: tensor<1x8x2x16xf32>, %o: tensor<1x8x4x16xf32>, %lse: tensor<1x8xf32>, %p: tensor<1x8xi64>) {
+  // expected-error @+1 {{output and log-sum-exp must be 'tensor<1x8x4x16xf32>' and 'tensor<1x8x4xf32>' (the forward results), got}}
+  %dq, %dk, %dv = loom.attention_grad %q, %k, %v, %o, %lse, %o query_positions(%p) key_positions(%p)
+      visible(%p, %p) : tensor<1x8x4x16xf32>, tensor<1x8x2x16xf32>, tensor<1x8x2x16xf32>,
+      tensor<1x8x4x16xf32>, tensor<1x8xf32>, tensor<1x8xi64>, tensor<1x8xi64>
+  return
+}

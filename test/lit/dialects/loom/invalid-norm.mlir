@@ -122,3 +122,12 @@ func.func @negative_rope_layout(%x: tensor<2x64x4x16xf32>, %p: tensor<2x64xi64>)
   %0 = loom.rope %x positions(%p : tensor<2x64xi64>) layout(rotate) {theta = 1.0e+04 : f64} : tensor<2x64x4x16xf32>
   return
 }
+
+// -----
+
+/// bf16 data keeps its statistics in f32, per row.
+func.func @negative_rms_norm_grad_statistics(%x: tensor<2x8x64xbf16>, %r: tensor<2x8xbf16>) {
+  // expected-error @+1 {{statistics must be 'tensor<2x8xf32>' (the input's rows), got 'tensor<2x8xbf16>'}}
+  %dx = loom.rms_norm_grad %x, %r, %x : tensor<2x8x64xbf16>, tensor<2x8xbf16>
+  return
+}

@@ -90,3 +90,20 @@ func.func @attention_bounded(%q: tensor<1x?x4x16xf32, #loom.bounds<[1, 512, 4, 1
         tensor<1x?xi64, #loom.bounds<[1, 256]>>
   return %o, %lse : tensor<1x?x4x16xf32, #loom.bounds<[1, 512, 4, 16]>>, tensor<1x?x4xf32, #loom.bounds<[1, 512, 4]>>
 }
+
+// -----
+
+/// The VJP op takes the forward results as residuals and returns gradients
+/// shaped like query, key and value (here Dv = 8 differs from D = 16).
+// CHECK-LABEL: func.func @attention_grad_gqa
+//       CHECK: %{{.*}}, %{{.*}}, %{{.*}} = loom.attention_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} query_positions(%{{.*}}) key_positions(%{{.*}}) visible(%{{.*}}, %{{.*}}) {scale = 2.500000e-01 : f64} : tensor<1x8x4x16xf32>, tensor<1x8x2x16xf32>, tensor<1x8x2x8xf32>, tensor<1x8x4x8xf32>, tensor<1x8x4xf32>, tensor<1x8xi64>, tensor<1x8xi64>
+func.func @attention_grad_gqa(%q: tensor<1x8x4x16xf32>, %k: tensor<1x8x2x16xf32>, %v: tensor<1x8x2x8xf32>,
+                              %p: tensor<1x8xi64>, %hi: tensor<1x8xi64>, %do: tensor<1x8x4x8xf32>)
+    -> (tensor<1x8x4x16xf32>, tensor<1x8x2x16xf32>, tensor<1x8x2x8xf32>) {
+  %o, %lse = loom.attention %q, %k, %v query_positions(%p) key_positions(%p) visible(%p, %hi) {scale = 0.25 : f64}
+      : tensor<1x8x4x16xf32>, tensor<1x8x2x16xf32>, tensor<1x8x2x8xf32>, tensor<1x8xi64>, tensor<1x8xi64>
+  %dq, %dk, %dv = loom.attention_grad %q, %k, %v, %o, %lse, %do query_positions(%p) key_positions(%p)
+      visible(%p, %hi) {scale = 0.25 : f64} : tensor<1x8x4x16xf32>, tensor<1x8x2x16xf32>, tensor<1x8x2x8xf32>,
+      tensor<1x8x4x8xf32>, tensor<1x8x4xf32>, tensor<1x8xi64>, tensor<1x8xi64>
+  return %dq, %dk, %dv : tensor<1x8x4x16xf32>, tensor<1x8x2x16xf32>, tensor<1x8x2x8xf32>
+}

@@ -136,3 +136,17 @@ func.func @rope_bounded(%q: tensor<2x?x4x16xbf16, #loom.bounds<[2, 512, 4, 16]>>
       : tensor<2x?x4x16xbf16, #loom.bounds<[2, 512, 4, 16]>>
   return %0 : tensor<2x?x4x16xbf16, #loom.bounds<[2, 512, 4, 16]>>
 }
+
+// -----
+
+/// Norm VJP ops read the forward statistics.
+// CHECK-LABEL: func.func @norm_grads
+//       CHECK: loom.rms_norm_grad %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x8x64xbf16>, tensor<2x8xf32>
+//       CHECK: loom.layer_norm_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x8x64xf64>, tensor<2x8xf64>
+func.func @norm_grads(%x: tensor<2x8x64xbf16>, %r: tensor<2x8xf32>, %g: tensor<2x8x64xbf16>,
+                      %x2: tensor<2x8x64xf64>, %m2: tensor<2x8xf64>, %r2: tensor<2x8xf64>, %g2: tensor<2x8x64xf64>)
+    -> (tensor<2x8x64xbf16>, tensor<2x8x64xf64>) {
+  %dx = loom.rms_norm_grad %x, %r, %g : tensor<2x8x64xbf16>, tensor<2x8xf32>
+  %dx2 = loom.layer_norm_grad %x2, %m2, %r2, %g2 : tensor<2x8x64xf64>, tensor<2x8xf64>
+  return %dx, %dx2 : tensor<2x8x64xbf16>, tensor<2x8x64xf64>
+}
