@@ -2,6 +2,8 @@
 
 #include "passes/Pipelines.h"
 
+#include "passes/Autodiff/Passes.h"
+
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -36,14 +38,26 @@ static void buildInputPhase(OpPassManager &pm) {
   pm.addPass(createSymbolDCEPass());
 }
 
+/// Autodiff: @grad_step from @loss, @apply_step from the training block, then
+/// the input phase's cleanups (VJPs leave dead forward values behind).
+static void buildAutodiffPhase(OpPassManager &pm) {
+  pm.addPass(createLoomAutodiffPass());
+  pm.addPass(createLoomBuildApplyStepPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 LogicalResult mlir::loom::buildPhase(OpPassManager &pm, Phase phase, std::string &error) {
   switch (phase) {
   case Phase::Input:
     buildInputPhase(pm);
     return success();
+  case Phase::Autodiff:
+    buildAutodiffPhase(pm);
+    return success();
   default:
     error = ("phase '" + phaseName(phase) +
-             "' is not built yet (only 'input' exists in this version of Loom)")
+             "' is not built yet (only 'input' and 'autodiff' exist in this version of Loom)")
                 .str();
     return failure();
   }
@@ -54,4 +68,8 @@ void mlir::loom::registerLoomPipelines() {
                              "Loom's input phase: canonicalize (IEEE-correct folds), CSE, "
                              "symbol DCE",
                              [](OpPassManager &pm) { buildInputPhase(pm); });
+  PassPipelineRegistration<>("loom-phase-autodiff",
+                             "Loom's autodiff phase: @grad_step and @apply_step, then cleanups",
+                             [](OpPassManager &pm) { buildAutodiffPhase(pm); });
+  registerLoomAutodiffPasses();
 }

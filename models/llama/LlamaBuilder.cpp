@@ -43,6 +43,8 @@ public:
 
   OwningOpRef<ModuleOp> build() {
     OwningOpRef<ModuleOp> module = ModuleOp::create(at("name"), StringRef(spec.name()));
+    if (spec.has_training())
+      (*module)->setAttr("loom.training", trainingAttr());
     b.setInsertionPointToEnd(module->getBody());
     for (auto [i, p] : llvm::enumerate(params))
       paramIndex[p.name] = i;
@@ -58,6 +60,20 @@ public:
   }
 
 private:
+  /// The optimizer and schedule, read by loom-build-apply-step.
+  DictionaryAttr trainingAttr() {
+    const auto &tr = spec.training();
+    auto f = [&](StringRef name, double v) { return b.getNamedAttr(name, b.getF64FloatAttr(v)); };
+    auto i = [&](StringRef name, int64_t v) { return b.getNamedAttr(name, b.getI64IntegerAttr(v)); };
+    return b.getDictionaryAttr({f("lr", tr.lr()), f("min_lr", tr.min_lr()),
+                                i("warmup_steps", tr.warmup_steps()),
+                                i("total_steps", tr.total_steps()), f("beta1", tr.beta1()),
+                                f("beta2", tr.beta2()), f("eps", tr.eps()),
+                                f("weight_decay", tr.weight_decay()),
+                                f("clip_norm", tr.clip_norm()),
+                                i("seed", static_cast<int64_t>(tr.seed()))});
+  }
+
   Type elementType() {
     if (spec.dtype() == "bf16")
       return b.getBF16Type();

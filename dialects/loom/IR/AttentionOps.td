@@ -6,7 +6,7 @@
 include "dialects/loom/IR/LoomBase.td"
 
 def Loom_AttentionOp : Loom_InferredOp<"attention", "Attention",
-    [AllTypesMatch<["key_positions", "visible_lo", "visible_hi"]>]> {
+    [Loom_Differentiable, AllTypesMatch<["key_positions", "visible_lo", "visible_hi"]>]> {
   let summary = "Grouped-query attention with a per-key visibility interval";
   let description = [{
     Shapes: `query [B, Sq, Hq, D]`, `key [B, Sk, Hkv, D]`, `value [B, Sk, Hkv,

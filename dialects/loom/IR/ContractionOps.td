@@ -5,7 +5,7 @@
 
 include "dialects/loom/IR/LoomBase.td"
 
-def Loom_MatmulOp : Loom_InferredOp<"matmul", "Contraction"> {
+def Loom_MatmulOp : Loom_InferredOp<"matmul", "Contraction", [Loom_Differentiable]> {
   let summary = "Batched matrix product with an accumulation type";
   let description = [{
     `lhs [..., m, k] × rhs [..., k, n] → [..., m, n]`; both operands have the
@@ -28,7 +28,7 @@ def Loom_MatmulOp : Loom_InferredOp<"matmul", "Contraction"> {
   let hasVerifier = 1;
 }
 
-def Loom_LinearOp : Loom_InferredOp<"linear", "Contraction"> {
+def Loom_LinearOp : Loom_InferredOp<"linear", "Contraction", [Loom_Differentiable]> {
   let summary = "x·Wᵀ (+ b) with PyTorch's weight layout";
   let description = [{
     `input [..., in] × weight [out, in] (+ bias [out]) → [..., out]`, as

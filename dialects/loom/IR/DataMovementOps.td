@@ -5,7 +5,7 @@
 
 include "dialects/loom/IR/LoomBase.td"
 
-def Loom_GatherOp : Loom_InferredOp<"gather", "Opaque"> {
+def Loom_GatherOp : Loom_InferredOp<"gather", "Opaque", [Loom_Differentiable]> {
   let summary = "Take slices along an axis by index (embedding lookup)";
   let description = [{
     numpy.take: `result = source[:axis] + indices + source[axis+1:]` in shape,
@@ -24,7 +24,7 @@ def Loom_GatherOp : Loom_InferredOp<"gather", "Opaque"> {
   }];
   }
 
-def Loom_ScatterAddOp : Loom_InferredOp<"scatter_add", "Opaque"> {
+def Loom_ScatterAddOp : Loom_InferredOp<"scatter_add", "Opaque", [Loom_Differentiable]> {
   let summary = "Add slices into a tensor by index (the transpose of gather)";
   let description = [{
     `result = dest`, then `result[a..., indices[i...], b...] += updates[a...,
@@ -47,7 +47,7 @@ def Loom_ScatterAddOp : Loom_InferredOp<"scatter_add", "Opaque"> {
   let hasVerifier = 1;
 }
 
-def Loom_ReshapeOp : Loom_Op<"reshape", "Layout"> {
+def Loom_ReshapeOp : Loom_Op<"reshape", "Layout", [Loom_Differentiable]> {
   let summary = "Reinterpret the row-major elements under a new shape";
   let description = [{
     Keeps the elements in row-major order. Static shapes must have equal
@@ -70,7 +70,7 @@ def Loom_ReshapeOp : Loom_Op<"reshape", "Layout"> {
   let hasCanonicalizer = 1;
 }
 
-def Loom_TransposeOp : Loom_InferredOp<"transpose", "Layout"> {
+def Loom_TransposeOp : Loom_InferredOp<"transpose", "Layout", [Loom_Differentiable]> {
   let summary = "Permute dims";
   let description = [{
     `result.shape[i] = input.shape[perm[i]]`.
@@ -86,7 +86,7 @@ def Loom_TransposeOp : Loom_InferredOp<"transpose", "Layout"> {
   let hasCanonicalizer = 1;
 }
 
-def Loom_SliceOp : Loom_InferredOp<"slice", "Layout"> {
+def Loom_SliceOp : Loom_InferredOp<"slice", "Layout", [Loom_Differentiable]> {
   let summary = "Strided static slice";
   let description = [{
     Takes `sizes[d]` elements from `offsets[d]` every `strides[d]` along each
@@ -105,7 +105,7 @@ def Loom_SliceOp : Loom_InferredOp<"slice", "Layout"> {
   }];
   }
 
-def Loom_ConcatOp : Loom_InferredOp<"concat", "Layout"> {
+def Loom_ConcatOp : Loom_InferredOp<"concat", "Layout", [Loom_Differentiable]> {
   let summary = "Join tensors along a dim";
   let description = [{
     All inputs share the element type and every dim but `dim`. Along `dim` the

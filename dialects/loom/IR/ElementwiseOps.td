@@ -11,7 +11,7 @@
 include "dialects/loom/IR/LoomBase.td"
 include "dialects/loom/IR/LoomAttrs.td"
 
-def Loom_UnaryOp : Loom_SameTypeOp<"unary", "Elementwise", [SameOperandsAndResultType]> {
+def Loom_UnaryOp : Loom_SameTypeOp<"unary", "Elementwise", [Loom_Differentiable, SameOperandsAndResultType]> {
   let summary = "Elementwise unary function";
   let description = [{
     Applies `kind` to every element. Float-only kinds: exp, log, log1p, expm1,
@@ -31,7 +31,7 @@ def Loom_UnaryOp : Loom_SameTypeOp<"unary", "Elementwise", [SameOperandsAndResul
   let hasVerifier = 1;
 }
 
-def Loom_BinaryOp : Loom_SameTypeOp<"binary", "Elementwise", [SameOperandsAndResultType]> {
+def Loom_BinaryOp : Loom_SameTypeOp<"binary", "Elementwise", [Loom_Differentiable, SameOperandsAndResultType]> {
   let summary = "Elementwise binary function";
   let description = [{
     Applies `kind` to pairs of elements of two tensors of one type. Float-only:
@@ -50,7 +50,7 @@ def Loom_BinaryOp : Loom_SameTypeOp<"binary", "Elementwise", [SameOperandsAndRes
   let hasFolder = 1;
 }
 
-def Loom_FloorModOp : Loom_SameTypeOp<"floor_mod", "Elementwise", [SameOperandsAndResultType]> {
+def Loom_FloorModOp : Loom_SameTypeOp<"floor_mod", "Elementwise", [Loom_Differentiable, SameOperandsAndResultType]> {
   let summary = "Remainder with the sign of the divisor";
   let description = [{
     `lhs - floor(lhs / rhs) * rhs`, as torch.remainder and Python's `%`: the
@@ -83,7 +83,7 @@ def Loom_CompareOp : Loom_InferredOp<"compare", "Elementwise", [AllTypesMatch<["
 }
 
 def Loom_SelectOp : Loom_InferredOp<"select", "Elementwise",
-    [AllTypesMatch<["on_true", "on_false"]>]> {
+    [Loom_Differentiable, AllTypesMatch<["on_true", "on_false"]>]> {
   let summary = "Elementwise choice by an i1 condition";
   let description = [{
     `condition ? on_true : on_false`, element by element; the condition has the
@@ -101,7 +101,7 @@ def Loom_SelectOp : Loom_InferredOp<"select", "Elementwise",
   let hasVerifier = 1;
 }
 
-def Loom_CastOp : Loom_Op<"cast", "Elementwise"> {
+def Loom_CastOp : Loom_Op<"cast", "Elementwise", [Loom_Differentiable]> {
   let summary = "Elementwise conversion of the element type";
   let description = [{
     Converts every element to the result's element type, keeping the shape.
@@ -121,7 +121,7 @@ def Loom_CastOp : Loom_Op<"cast", "Elementwise"> {
   let hasFolder = 1;
 }
 
-def Loom_BroadcastOp : Loom_Op<"broadcast", "Elementwise"> {
+def Loom_BroadcastOp : Loom_Op<"broadcast", "Elementwise", [Loom_Differentiable]> {
   let summary = "Explicit broadcast to a larger shape";
   let description = [{
     Operand dim `i` becomes result dim `dims[i]` (strictly increasing), with the

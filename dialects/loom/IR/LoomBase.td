@@ -89,6 +89,9 @@ class Loom_FusionKind<string kind>
   let cppNamespace = "::mlir::loom::OpTrait";
 }
 
+// Ops with a VJP (Loom_DifferentiableOpInterface, built in *VJP.cpp).
+defvar Loom_Differentiable = DeclareOpInterfaceMethods<Loom_DifferentiableOpInterface>;
+
 // Every loom op is pure (random ops too: they are counter-based, DESIGN.md
 // §4), keeps bounded shapes, says its fusion kind and reifies result shapes.
 class Loom_Op<string mnemonic, string fusionKind, list<Trait> traits = []>

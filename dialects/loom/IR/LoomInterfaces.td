@@ -16,26 +16,26 @@ include "mlir/IR/OpBase.td"
 def Loom_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
   let cppNamespace = "::mlir::loom";
   let description = [{
-    An op that can build its vector-Jacobian product. The op chooses its
-    residuals: the values of the forward pass the VJP reads (for instance
-    attention keeps its log-sum-exp and a norm its reciprocal std, instead of
-    recomputing them). Integer operands get no cotangent (a null Value).
+    An op that builds its vector-Jacobian product. The VJP is built in the
+    same function as the forward op, after it, so it reads the op's operands
+    and results directly: an op chooses its residuals by what it returns
+    (attention returns its log-sum-exp, norms their reciprocal std) and reads
+    them instead of recomputing. Integer operands get no cotangent (a null
+    Value); operands whose cotangent is not `needed` get none either, so a
+    frozen weight gets no weight-gradient op.
   }];
   let methods = [
-    InterfaceMethod<
-      "The forward values (operands or results of this op) that the VJP reads.",
-      "::llvm::SmallVector<::mlir::Value>", "getVJPResiduals", (ins)>,
     InterfaceMethod<[{
         Builds the VJP at the builder's insertion point. `resultCotangents` has
         one entry per result (null where the result does not reach the loss);
-        `operandCotangents` receives one entry per operand (null for integer
-        operands and operands that need none). `residuals` are the values
-        getVJPResiduals returned, possibly rematerialized.
+        `operandCotangents` receives one entry per operand (null where not
+        `needed` or integer). Fails with a diagnostic on the op when a case is
+        not supported.
       }],
       "::llvm::LogicalResult", "buildVJP",
       (ins "::mlir::OpBuilder &":$builder,
-           "::mlir::ValueRange":$residuals,
            "::mlir::ValueRange":$resultCotangents,
+           "::llvm::ArrayRef<bool>":$needed,
            "::llvm::SmallVectorImpl<::mlir::Value> &":$operandCotangents)>,
   ];
 }

@@ -6,7 +6,7 @@
 include "dialects/loom/IR/LoomBase.td"
 include "dialects/loom/IR/LoomAttrs.td"
 
-def Loom_RmsNormOp : Loom_InferredOp<"rms_norm", "RowReduction"> {
+def Loom_RmsNormOp : Loom_InferredOp<"rms_norm", "RowReduction", [Loom_Differentiable]> {
   let summary = "RMS normalization over the last dim";
   let description = [{
     `rstd = 1 / sqrt(mean(x², last dim) + epsilon)`, `y = x · rstd (· weight)`,
@@ -26,7 +26,7 @@ def Loom_RmsNormOp : Loom_InferredOp<"rms_norm", "RowReduction"> {
   let hasVerifier = 1;
 }
 
-def Loom_LayerNormOp : Loom_InferredOp<"layer_norm", "RowReduction", [AttrSizedOperandSegments]> {
+def Loom_LayerNormOp : Loom_InferredOp<"layer_norm", "RowReduction", [Loom_Differentiable, AttrSizedOperandSegments]> {
   let summary = "Layer normalization over the last dim";
   let description = [{
     `y = (x − mean) · rstd (· weight) (+ bias)` with the biased variance, as
@@ -89,7 +89,7 @@ def Loom_LayerNormGradOp : Loom_InferredOp<"layer_norm_grad", "RowReduction",
   }];
 }
 
-def Loom_RopeOp : Loom_InferredOp<"rope", "Elementwise"> {
+def Loom_RopeOp : Loom_InferredOp<"rope", "Elementwise", [Loom_Differentiable]> {
   let summary = "Rotary position embedding with explicit positions";
   let description = [{
     `input [B, S, H, D]` (D even), `positions [B, S]` (integers). Pair `j` of a

@@ -6,7 +6,7 @@
 include "dialects/loom/IR/LoomBase.td"
 include "dialects/loom/IR/LoomAttrs.td"
 
-def Loom_ReduceOp : Loom_InferredOp<"reduce", "RowReduction"> {
+def Loom_ReduceOp : Loom_InferredOp<"reduce", "RowReduction", [Loom_Differentiable]> {
   let summary = "Sum, mean, max or min over dims";
   let description = [{
     Reduces `dims` (sorted, unique) in the accumulation type `acc` and rounds
@@ -46,7 +46,7 @@ def Loom_ArgmaxOp : Loom_InferredOp<"argmax", "RowReduction"> {
   let hasVerifier = 1;
 }
 
-def Loom_CumsumOp : Loom_InferredOp<"cumsum", "Scan"> {
+def Loom_CumsumOp : Loom_InferredOp<"cumsum", "Scan", [Loom_Differentiable]> {
   let summary = "Cumulative sum along a dim";
   let description = [{
     `y[i] = Σ_{j ≤ i} x[j]` along `dim` (`j < i` with `exclusive`; from the end
@@ -63,7 +63,7 @@ def Loom_CumsumOp : Loom_InferredOp<"cumsum", "Scan"> {
   let hasVerifier = 1;
 }
 
-def Loom_TopKOp : Loom_InferredOp<"top_k", "Opaque"> {
+def Loom_TopKOp : Loom_InferredOp<"top_k", "Opaque", [Loom_Differentiable]> {
   let summary = "The k largest elements of the last dim, with their indices";
   let description = [{
     Returns the `k` largest values of the last dim in descending order and their
@@ -79,7 +79,7 @@ def Loom_TopKOp : Loom_InferredOp<"top_k", "Opaque"> {
   let assemblyFormat = "$input `k` $k attr-dict `:` type($input)";
   }
 
-def Loom_SortOp : Loom_InferredOp<"sort", "Opaque"> {
+def Loom_SortOp : Loom_InferredOp<"sort", "Opaque", [Loom_Differentiable]> {
   let summary = "Stable sort along a dim, returning the permutation";
   let description = [{
     Sorts along `dim` (ascending; descending with `descending`) and returns the
@@ -97,7 +97,7 @@ def Loom_SortOp : Loom_InferredOp<"sort", "Opaque"> {
   }
 
 class Loom_SoftmaxLikeOp<string mnemonic, string formula>
-    : Loom_SameTypeOp<mnemonic, "RowReduction", [SameOperandsAndResultType]> {
+    : Loom_SameTypeOp<mnemonic, "RowReduction", [Loom_Differentiable, SameOperandsAndResultType]> {
   let summary = formula # " along a dim";
   let arguments = (ins Loom_FloatTensor:$input, I64Attr:$dim, Loom_AccTypeAttr:$acc);
   let results = (outs Loom_FloatTensor:$result);
@@ -127,7 +127,7 @@ def Loom_LogSoftmaxOp : Loom_SoftmaxLikeOp<"log_softmax", "x - max - log Σ exp(
   }];
 }
 
-def Loom_CrossEntropyOp : Loom_InferredOp<"cross_entropy", "RowReduction"> {
+def Loom_CrossEntropyOp : Loom_InferredOp<"cross_entropy", "RowReduction", [Loom_Differentiable]> {
   let summary = "Per-token cross entropy over the last dim of logits";
   let description = [{
     `loss[t] = w[t] · (logsumexp(logits[t, :]) − logits[t, target[t]])`,

@@ -1,0 +1,126 @@
+//===- DataMovementVJP.cpp - VJPs of gather, scatter, reshape, ... --------===//
+
+#include "dialects/loom/IR/VJPBuilder.h"
+
+using namespace mlir;
+using namespace mlir::loom;
+
+static bool isFloat(Value v) {
+  return isa<FloatType>(cast<RankedTensorType>(v.getType()).getElementType());
+}
+
+LogicalResult GatherOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
+                                 SmallVectorImpl<Value> &grads) {
+  grads.assign(2, Value());
+  Value dy = cotangent(cts, 0);
+  if (!dy || !needed[0] || !isFloat(getSource()))
+    return success();
+  VJPBuilder v(b, *this);
+  // Every gathered slice adds its cotangent back at its index (a fixed-order
+  // scatter-add, so repeated indices sum deterministically).
+  Value zeros = v.zerosLike(getSource());
+  if (!zeros)
+    return failure();
+  grads[0] = ScatterAddOp::create(b, getLoc(), dy, zeros, getIndices(), getAxis());
+  return success();
+}
+
+LogicalResult ScatterAddOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
+                                     SmallVectorImpl<Value> &grads) {
+  grads.assign(3, Value());
+  Value dr = cotangent(cts, 0);
+  if (!dr || !isFloat(getDest()))
+    return success();
+  if (needed[0])
+    grads[0] = GatherOp::create(b, getLoc(), dr, getIndices(), getAxis());
+  if (needed[1])
+    grads[1] = dr;
+  return success();
+}
+
+LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
+                                  SmallVectorImpl<Value> &grads) {
+  grads.assign(1 + getDynamicDims().size(), Value());
+  Value dy = cotangent(cts, 0);
+  if (!dy || !needed[0] || !isFloat(getInput()))
+    return success();
+  VJPBuilder v(b, *this);
+  if (!getInput().getType().hasStaticShape())
+    return v.unsupported("a VJP over bounded dynamic dims");
+  grads[0] = v.reshape(dy, getInput().getType().getShape());
+  return success();
+}
+
+LogicalResult TransposeOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
+                                    SmallVectorImpl<Value> &grads) {
+  grads.assign(1, Value());
+  Value dy = cotangent(cts, 0);
+  if (!dy || !needed[0] || !isFloat(getInput()))
+    return success();
+  SmallVector<int64_t> inverse(getPerm().size());
+  for (auto [i, p] : llvm::enumerate(getPerm()))
+    inverse[p] = i;
+  grads[0] = TransposeOp::create(b, getLoc(), dy, inverse);
+  return success();
+}
+
+LogicalResult SliceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
+                                SmallVectorImpl<Value> &grads) {
+  grads.assign(1, Value());
+  Value dy = cotangent(cts, 0);
+  if (!dy || !needed[0] || !isFloat(getInput()))
+    return success();
+  VJPBuilder v(b, *this);
+  auto in = getInput().getType();
+  if (!in.hasStaticShape())
+    return v.unsupported("a VJP over bounded dynamic dims");
+  // Pad the cotangent back with zero blocks, one dim at a time.
+  Value grad = dy;
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t size = getSizes()[d], offset = getOffsets()[d], stride = getStrides()[d];
+    if (size == -1)
+      continue;
+    if (stride != 1 && size > 1)
+      return v.unsupported("a strided slice");
+    SmallVector<Value> parts;
+    auto blockOf = [&](int64_t extent) {
+      SmallVector<int64_t> shape(cast<RankedTensorType>(grad.getType()).getShape());
+      shape[d] = extent;
+      return ConstantOp::create(b, getLoc(),
+                                DenseElementsAttr::get(RankedTensorType::get(shape, in.getElementType()),
+                                                       FloatAttr::get(in.getElementType(), 0.0)));
+    };
+    if (offset > 0)
+      parts.push_back(blockOf(offset));
+    parts.push_back(grad);
+    if (int64_t after = in.getDimSize(d) - offset - size; after > 0)
+      parts.push_back(blockOf(after));
+    if (parts.size() > 1)
+      grad = ConcatOp::create(b, getLoc(), parts, d);
+  }
+  grads[0] = grad;
+  return success();
+}
+
+LogicalResult ConcatOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
+                                 SmallVectorImpl<Value> &grads) {
+  grads.assign(getInputs().size(), Value());
+  Value dy = cotangent(cts, 0);
+  if (!dy || !isFloat(getResult()))
+    return success();
+  VJPBuilder v(b, *this);
+  if (!getType().hasStaticShape())
+    return v.unsupported("a VJP over bounded dynamic dims");
+  int64_t dim = static_cast<int64_t>(getDim()), rank = getType().getRank(), offset = 0;
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    int64_t extent = cast<RankedTensorType>(input.getType()).getDimSize(dim);
+    if (needed[i]) {
+      SmallVector<int64_t> offsets(rank, 0), sizes(rank, -1), strides(rank, 1);
+      offsets[dim] = offset;
+      sizes[dim] = extent;
+      grads[i] = SliceOp::create(b, getLoc(), dy, offsets, sizes, strides);
+    }
+    offset += extent;
+  }
+  return success();
+}

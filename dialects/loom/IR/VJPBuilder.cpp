@@ -1,0 +1,69 @@
+//===- VJPBuilder.cpp - loom op construction for VJPs ---------------------===//
+
+#include "dialects/loom/IR/VJPBuilder.h"
+
+#include "dialects/loom/IR/ShapeUtils.h"
+
+using namespace mlir;
+using namespace mlir::loom;
+
+Value VJPBuilder::splatLike(Value like, double value, Type element) {
+  auto type = llvm::cast<RankedTensorType>(like.getType());
+  if (!type.hasStaticShape()) {
+    (void)unsupported("a VJP over bounded dynamic dims");
+    return {};
+  }
+  Type e = element ? element : type.getElementType();
+  auto result = RankedTensorType::get(type.getShape(), e);
+  Attribute scalar = isa<FloatType>(e) ? Attribute(FloatAttr::get(e, value))
+                                       : Attribute(IntegerAttr::get(e, static_cast<int64_t>(value)));
+  return ConstantOp::create(b, loc, DenseElementsAttr::get(result, scalar));
+}
+
+Value VJPBuilder::scale(Value x, double c) {
+  Value k = splatLike(x, c);
+  return k ? mul(x, k) : Value();
+}
+
+Value VJPBuilder::cast(Value x, Type element) {
+  auto type = llvm::cast<RankedTensorType>(x.getType());
+  if (type.getElementType() == element)
+    return x;
+  return CastOp::create(b, loc, type.clone(element), x);
+}
+
+Value VJPBuilder::broadcast(Value x, ArrayRef<int64_t> dims, RankedTensorType type) {
+  auto xType = llvm::cast<RankedTensorType>(x.getType());
+  auto result = RankedTensorType::get(type.getShape(), xType.getElementType(), type.getEncoding());
+  if (xType == result)
+    return x;
+  return BroadcastOp::create(b, loc, result, x, dims, ValueRange{});
+}
+
+Value VJPBuilder::unreduce(Value x, ArrayRef<int64_t> dropped, RankedTensorType type) {
+  SmallVector<int64_t> kept;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (!llvm::is_contained(dropped, d))
+      kept.push_back(d);
+  return broadcast(x, kept, type);
+}
+
+Value VJPBuilder::sum(Value x, ArrayRef<int64_t> dims) {
+  if (dims.empty())
+    return x;
+  Type element = llvm::cast<RankedTensorType>(x.getType()).getElementType();
+  return ReduceOp::create(b, loc, ReduceKind::sum, x, dims, statisticsType(element),
+                          /*keep_dims=*/false);
+}
+
+Value VJPBuilder::reshape(Value x, ArrayRef<int64_t> shape) {
+  auto type = llvm::cast<RankedTensorType>(x.getType());
+  if (type.getShape() == shape)
+    return x;
+  return ReshapeOp::create(b, loc, RankedTensorType::get(shape, type.getElementType()), x,
+                           ValueRange{});
+}
+
+LogicalResult VJPBuilder::unsupported(const Twine &what) {
+  return op->emitOpError("has no VJP for ") << what << " yet";
+}

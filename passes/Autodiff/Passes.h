@@ -1,0 +1,18 @@
+//===- Passes.h - autodiff and the training step ---------------------------===//
+
+#ifndef LOOM_PASSES_AUTODIFF_PASSES_H
+#define LOOM_PASSES_AUTODIFF_PASSES_H
+
+#include "dialects/loom/IR/LoomDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::loom {
+
+#define GEN_PASS_DECL
+#define GEN_PASS_REGISTRATION
+#include "passes/Autodiff/Passes.h.inc"
+
+} // namespace mlir::loom
+
+#endif // LOOM_PASSES_AUTODIFF_PASSES_H

@@ -1,0 +1,69 @@
+//===- Passes.td - autodiff and the training step --------------------------===//
+//
+// Passes are kept alphabetical within this file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOOM_PASSES_AUTODIFF_PASSES_TD
+#define LOOM_PASSES_AUTODIFF_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LoomAutodiffPass : Pass<"loom-autodiff", "::mlir::ModuleOp"> {
+  let summary = "Build @grad_step, the loss and its parameter gradients, from @loss";
+  let description = [{
+    Reverse-mode differentiation of the loss function. The result is
+
+    ```mlir
+    func.func @grad_step(<loss arguments>..., <gradient accumulators>...)
+        -> (tensor<f32>, <gradient accumulators>...)
+    ```
+
+    which returns the loss and each trained parameter's accumulator plus its
+    gradient (so that gradient accumulation and a data-parallel all-reduce fit
+    between @grad_step and @apply_step, DESIGN.md §4). A parameter is an
+    argument with a `loom.param` name; one marked `loom.frozen` gets no
+    accumulator and no op computes its gradient, while gradients still flow
+    through it. Each op's VJP comes from DifferentiableOpInterface; an op on
+    the path from a trained parameter to the loss without one is an error.
+
+    A call to a shared layer function is differentiated by a call to
+    `@<callee>_vjp_<mask>`, generated once per callee and set of arguments that
+    need gradients: it recomputes the layer's forward pass and runs its
+    backward pass (activation checkpointing at layer granularity), so compile
+    time keeps growing with the number of distinct layers, not with depth.
+  }];
+  let options = [
+    Option<"lossFunction", "loss", "std::string", "\"loss\"",
+           "The function to differentiate (its only result is a scalar loss)">,
+    Option<"gradFunction", "grad", "std::string", "\"grad_step\"",
+           "The name of the function to build">,
+  ];
+  let dependentDialects = ["::mlir::loom::LoomDialect", "::mlir::func::FuncDialect"];
+}
+
+def LoomBuildApplyStepPass : Pass<"loom-build-apply-step", "::mlir::ModuleOp"> {
+  let summary = "Build @apply_step: clipping, non-finite skip, AdamW, LR schedule";
+  let description = [{
+    From the trained parameters of the loss function and the module's
+    `loom.training` dictionary (lr, min_lr, warmup_steps, total_steps, beta1,
+    beta2, eps, weight_decay, clip_norm), builds
+
+    ```mlir
+    func.func @apply_step(<params>..., <grads>..., <m>..., <v>..., %step: tensor<i64>)
+        -> (<params>..., <m>..., <v>..., tensor<f32> /*grad norm*/, tensor<i1> /*skipped*/)
+    ```
+
+    with the semantics written in frontends/spec/model_spec.proto (Training):
+    global-norm clipping, a non-finite check that leaves parameters and moments
+    unchanged and reports the skip, decoupled weight decay on parameters of
+    rank >= 2, bias-corrected AdamW, linear warmup then cosine decay.
+  }];
+  let options = [
+    Option<"lossFunction", "loss", "std::string", "\"loss\"",
+           "The function whose trained parameters are updated">,
+  ];
+  let dependentDialects = ["::mlir::loom::LoomDialect", "::mlir::func::FuncDialect"];
+}
+
+#endif // LOOM_PASSES_AUTODIFF_PASSES_TD
