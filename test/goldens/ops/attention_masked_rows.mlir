@@ -1,0 +1,5 @@
+// Golden case attention_masked_rows: made by scripts/goldens/make_op_goldens.py; values in attention_masked_rows.safetensors.
+func.func @f(%a0: tensor<1x4x4x4xf64>, %a1: tensor<1x5x2x4xf64>, %a2: tensor<1x5x2x4xf64>, %a3: tensor<1x4xi64>, %a4: tensor<1x5xi64>, %a5: tensor<1x5xi64>, %a6: tensor<1x5xi64>) -> (tensor<1x4x4x4xf64>, tensor<1x4x4xf64>) {
+  %r0, %r1 = loom.attention %a0, %a1, %a2 query_positions(%a3) key_positions(%a4) visible(%a5, %a6) : tensor<1x4x4x4xf64>, tensor<1x5x2x4xf64>, tensor<1x5x2x4xf64>, tensor<1x4xi64>, tensor<1x5xi64>
+  return %r0, %r1 : tensor<1x4x4x4xf64>, tensor<1x4x4xf64>
+}

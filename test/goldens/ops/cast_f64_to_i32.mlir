@@ -1,0 +1,5 @@
+// Golden case cast_f64_to_i32: made by scripts/goldens/make_op_goldens.py; values in cast_f64_to_i32.safetensors.
+func.func @f(%a0: tensor<12xf64>) -> tensor<12xi32> {
+  %r0 = loom.cast %a0 : tensor<12xf64> to tensor<12xi32>
+  return %r0 : tensor<12xi32>
+}

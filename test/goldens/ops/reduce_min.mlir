@@ -1,0 +1,5 @@
+// Golden case reduce_min: made by scripts/goldens/make_op_goldens.py; values in reduce_min.safetensors.
+func.func @f(%a0: tensor<3x4x5xf64>) -> tensor<5xf64> {
+  %r0 = loom.reduce min %a0 dims [0, 1] acc(f64) : tensor<3x4x5xf64>
+  return %r0 : tensor<5xf64>
+}

@@ -1,0 +1,5 @@
+// Golden case rms_norm_weight: made by scripts/goldens/make_op_goldens.py; values in rms_norm_weight.safetensors.
+func.func @f(%a0: tensor<2x3x8xf64>, %a1: tensor<8xf64>) -> (tensor<2x3x8xf64>, tensor<2x3xf64>) {
+  %r0, %r1 = loom.rms_norm %a0 weight(%a1 : tensor<8xf64>) {epsilon = 1.0e-05 : f64} : tensor<2x3x8xf64>
+  return %r0, %r1 : tensor<2x3x8xf64>, tensor<2x3xf64>
+}

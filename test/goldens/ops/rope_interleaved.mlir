@@ -1,0 +1,5 @@
+// Golden case rope_interleaved: made by scripts/goldens/make_op_goldens.py; values in rope_interleaved.safetensors.
+func.func @f(%a0: tensor<2x3x2x8xf64>, %a1: tensor<2x3xi64>) -> tensor<2x3x2x8xf64> {
+  %r0 = loom.rope %a0 positions(%a1 : tensor<2x3xi64>) layout(interleaved) {theta = 10000.0 : f64} : tensor<2x3x2x8xf64>
+  return %r0 : tensor<2x3x2x8xf64>
+}

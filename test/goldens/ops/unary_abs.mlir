@@ -1,0 +1,5 @@
+// Golden case unary_abs: made by scripts/goldens/make_op_goldens.py; values in unary_abs.safetensors.
+func.func @f(%a0: tensor<3x5xf64>) -> tensor<3x5xf64> {
+  %r0 = loom.unary abs %a0 : tensor<3x5xf64>
+  return %r0 : tensor<3x5xf64>
+}

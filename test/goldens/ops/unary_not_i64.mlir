@@ -1,0 +1,5 @@
+// Golden case unary_not_i64: made by scripts/goldens/make_op_goldens.py; values in unary_not_i64.safetensors.
+func.func @f(%a0: tensor<2x5xi64>) -> tensor<2x5xi64> {
+  %r0 = loom.unary not %a0 : tensor<2x5xi64>
+  return %r0 : tensor<2x5xi64>
+}
