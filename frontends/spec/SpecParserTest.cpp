@@ -176,7 +176,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "dtype: Non-repeated field \"dtype\" is specified multiple times."},
         Planted{"shape", "shape", "colour: 1", "8:1",
                 "colour: Message type \"loom.spec.ModelSpec\" has no field named \"colour\". Its "
-                "fields: name, family, dtype, vocabulary, transformer, shape, parameters."},
+                "fields: name, family, dtype, vocabulary, transformer, shape, parameters, training."},
         Planted{"}\nshape { batch: 4 sequence: 64 }\n", "", "", "6:1",
                 "transformer: Expected identifier, got:  (at the end of the file)"}));
 
