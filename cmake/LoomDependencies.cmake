@@ -2,6 +2,8 @@
 
 find_package(Protobuf REQUIRED)                    # Debian ships no protobuf-config.cmake: CMake's module
 find_package(Threads REQUIRED)
+# nlohmann-json: header-only JSON (safetensors headers, golden indexes); Debian nlohmann-json3-dev.
+find_package(nlohmann_json 3.10 CONFIG REQUIRED)
 if(LOOM_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
   include(GoogleTest)

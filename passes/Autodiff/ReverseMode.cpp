@@ -104,18 +104,17 @@ LogicalResult ReverseMode::differentiate(OpBuilder &b, func::FuncOp fn, ValueRan
       auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
       if (!callee)
         return call.emitOpError("calls an unknown function");
-      FailureOr<func::FuncOp> vjp = vjpFunction(callee, needed, call.getLoc());
-      if (failed(vjp))
-        return failure();
+      // Only results that carry a cotangent seed the callee's backward pass.
+      SmallVector<bool> seeded;
       SmallVector<Value> operands(call.getOperands());
       for (auto [r, ct] : llvm::zip(call.getResults(), resultCts)) {
-        if (!isDifferentiable(r))
-          continue;
-        Value c = ct ? ct : zerosLike(b, call.getLoc(), r.getType());
-        if (!c)
-          return failure();
-        operands.push_back(c);
+        seeded.push_back(ct != nullptr);
+        if (ct)
+          operands.push_back(ct);
       }
+      FailureOr<func::FuncOp> vjp = vjpFunction(callee, needed, seeded, call.getLoc());
+      if (failed(vjp))
+        return failure();
       auto vjpCall = func::CallOp::create(b, call.getLoc(), *vjp, operands);
       unsigned next = 0;
       for (bool n : needed)
@@ -139,18 +138,22 @@ LogicalResult ReverseMode::differentiate(OpBuilder &b, func::FuncOp fn, ValueRan
 }
 
 FailureOr<func::FuncOp> ReverseMode::vjpFunction(func::FuncOp callee, ArrayRef<bool> mask,
-                                                 Location loc) {
+                                                 ArrayRef<bool> seeded, Location loc) {
   std::string name = (callee.getSymName() + "_vjp_").str();
   for (bool m : mask)
     name += m ? '1' : '0';
+  name += '_';
+  for (bool s : seeded)
+    name += s ? '1' : '0';
   if (func::FuncOp found = memo.lookup(name))
     return found;
 
-  // @<callee>_vjp_<mask>(args..., cotangents of float results...) -> cotangents of masked args
+  // @<callee>_vjp_<mask>_<seeded>(args..., cotangents of seeded results...)
+  //     -> cotangents of masked args
   FunctionType type = callee.getFunctionType();
   SmallVector<Type> inputs(type.getInputs()), results;
-  for (Type t : type.getResults())
-    if (auto tensor = dyn_cast<RankedTensorType>(t); tensor && isa<FloatType>(tensor.getElementType()))
+  for (auto [t, s] : llvm::zip(type.getResults(), seeded))
+    if (s)
       inputs.push_back(t);
   for (auto [t, m] : llvm::zip(type.getInputs(), mask))
     if (m)
@@ -171,8 +174,8 @@ FailureOr<func::FuncOp> ReverseMode::vjpFunction(func::FuncOp callee, ArrayRef<b
   auto seeds = [&](ValueRange outs) {
     SmallVector<Value> s;
     unsigned next = 0;
-    for (Value o : outs)
-      s.push_back(isDifferentiable(o) ? seedArgs[next++] : Value());
+    for (bool isSeeded : seeded)
+      s.push_back(isSeeded ? seedArgs[next++] : Value());
     return s;
   };
   if (failed(differentiate(b, callee, args, mask, seeds, outputs, grads)))

@@ -4,7 +4,8 @@
 // backwards asking each op's DifferentiableOpInterface for its VJP and
 // summing cotangents. Calls are differentiated by generated VJP functions,
 // one per (callee, set of arguments needing gradients), which recompute the
-// callee's forward pass (activation checkpointing per layer).
+// callee's forward pass (activation checkpointing per layer). Results of a call
+// that carry no cotangent cost nothing in its backward pass.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,7 +37,10 @@ public:
   unsigned numVJPFunctions() const { return memo.size(); }
 
 private:
-  FailureOr<func::FuncOp> vjpFunction(func::FuncOp callee, ArrayRef<bool> mask, Location loc);
+  /// `mask`: the arguments that need cotangents; `seeded`: the results that
+  /// carry one. Both are in the generated function's name.
+  FailureOr<func::FuncOp> vjpFunction(func::FuncOp callee, ArrayRef<bool> mask,
+                                      ArrayRef<bool> seeded, Location loc);
 
   ModuleOp module;
   SymbolTable symbols;

@@ -64,6 +64,15 @@ LogicalResult TransposeOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool>
   return success();
 }
 
+/// A zero tensor shaped like `like` but with extent `extent` along `dim`.
+static Value zeroBlock(OpBuilder &b, Location loc, Value like, int64_t dim, int64_t extent) {
+  auto type = cast<RankedTensorType>(like.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[dim] = extent;
+  auto block = RankedTensorType::get(shape, type.getElementType());
+  return ConstantOp::create(b, loc, DenseElementsAttr::get(block, FloatAttr::get(type.getElementType(), 0.0)));
+}
+
 LogicalResult SliceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                 SmallVectorImpl<Value> &grads) {
   grads.assign(1, Value());
@@ -71,32 +80,45 @@ LogicalResult SliceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> nee
   if (!dy || !needed[0] || !isFloat(getInput()))
     return success();
   VJPBuilder v(b, *this);
+  Location loc = getLoc();
   auto in = getInput().getType();
   if (!in.hasStaticShape())
     return v.unsupported("a VJP over bounded dynamic dims");
-  // Pad the cotangent back with zero blocks, one dim at a time.
+  // Put the cotangent back where the slice read it, one dim at a time: spread
+  // strided elements apart with zeros, then pad with zeros before and after.
   Value grad = dy;
   for (int64_t d = 0; d < in.getRank(); ++d) {
     int64_t size = getSizes()[d], offset = getOffsets()[d], stride = getStrides()[d];
-    if (size == -1)
+    if (size == -1 || size == 0)
       continue;
-    if (stride != 1 && size > 1)
-      return v.unsupported("a strided slice");
+    SmallVector<int64_t> shape(cast<RankedTensorType>(grad.getType()).getShape());
+    int64_t spread = size;
+    if (stride > 1 && size > 1) {
+      // [.., size, ..] -> [.., size, 1, ..] ++ zeros [.., size, stride-1, ..] -> [.., size*stride, ..]
+      SmallVector<int64_t> split(shape);
+      split.insert(split.begin() + d + 1, 1);
+      Value column = v.reshape(grad, split);
+      Value spaced = ConcatOp::create(b, loc, ValueRange{column, zeroBlock(b, loc, column, d + 1, stride - 1)},
+                                      d + 1);
+      spread = size * stride;
+      shape[d] = spread;
+      grad = v.reshape(spaced, shape);
+    }
+    int64_t room = in.getDimSize(d) - offset; // what fits after the offset
+    if (spread > room) {
+      SmallVector<int64_t> offsets(in.getRank(), 0), sizes(in.getRank(), -1), strides(in.getRank(), 1);
+      sizes[d] = room;
+      grad = SliceOp::create(b, loc, grad, offsets, sizes, strides);
+      spread = room;
+    }
     SmallVector<Value> parts;
-    auto blockOf = [&](int64_t extent) {
-      SmallVector<int64_t> shape(cast<RankedTensorType>(grad.getType()).getShape());
-      shape[d] = extent;
-      return ConstantOp::create(b, getLoc(),
-                                DenseElementsAttr::get(RankedTensorType::get(shape, in.getElementType()),
-                                                       FloatAttr::get(in.getElementType(), 0.0)));
-    };
     if (offset > 0)
-      parts.push_back(blockOf(offset));
+      parts.push_back(zeroBlock(b, loc, grad, d, offset));
     parts.push_back(grad);
-    if (int64_t after = in.getDimSize(d) - offset - size; after > 0)
-      parts.push_back(blockOf(after));
+    if (room > spread)
+      parts.push_back(zeroBlock(b, loc, grad, d, room - spread));
     if (parts.size() > 1)
-      grad = ConcatOp::create(b, getLoc(), parts, d);
+      grad = ConcatOp::create(b, loc, parts, d);
   }
   grads[0] = grad;
   return success();

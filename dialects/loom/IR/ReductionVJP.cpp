@@ -106,9 +106,23 @@ LogicalResult SortOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> need
   auto type = getInput().getType();
   if (!type.hasStaticShape())
     return v.unsupported("a VJP over bounded dynamic dims");
-  if (static_cast<int64_t>(getDim()) != type.getRank() - 1)
-    return v.unsupported("a sort along a dim other than the last");
-  grads[0] = scatterAlongLastDim(v, getInput(), getPermutation(), dv);
+  int64_t dim = static_cast<int64_t>(getDim()), last = type.getRank() - 1;
+  if (dim == last) {
+    grads[0] = scatterAlongLastDim(v, getInput(), getPermutation(), dv);
+    return success();
+  }
+  // Move the sorted dim last, scatter there, and move it back.
+  SmallVector<int64_t> toLast, back(type.getRank());
+  for (int64_t d = 0; d <= last; ++d)
+    if (d != dim)
+      toLast.push_back(d);
+  toLast.push_back(dim);
+  for (auto [i, d] : llvm::enumerate(toLast))
+    back[d] = i;
+  Location loc = getLoc();
+  auto moved = [&](Value x) { return TransposeOp::create(b, loc, x, toLast).getResult(); };
+  Value g = scatterAlongLastDim(v, moved(getInput()), moved(getPermutation()), moved(dv));
+  grads[0] = TransposeOp::create(b, loc, g, back);
   return success();
 }
 
