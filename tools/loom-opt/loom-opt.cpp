@@ -8,6 +8,7 @@
 
 #include "dialects/loom/IR/LoomDialect.h"
 #include "passes/Pipelines.h"
+#include "test/lib/TestPasses.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -20,6 +21,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::loom::registerLoomPipelines();
+  mlir::loom::registerLoomTestPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::loom::LoomDialect>();

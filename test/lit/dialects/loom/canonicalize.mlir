@@ -1,4 +1,5 @@
 // RUN: loom-opt %s --split-input-file --canonicalize | FileCheck %s
+// RUN: loom-opt %s --split-input-file --loom-test-pass-equivalence="pipeline=canonicalize" -o /dev/null
 
 /// IEEE-correct folds of the loom dialect. Every float rule holds for all
 /// inputs, NaN, ±inf and ±0 included; each exception has a `no_fold_` case.
