@@ -38,11 +38,13 @@ static void buildInputPhase(OpPassManager &pm) {
   pm.addPass(createSymbolDCEPass());
 }
 
-/// Autodiff: @grad_step from @loss, @apply_step from the training block, then
-/// the input phase's cleanups (VJPs leave dead forward values behind).
+/// Autodiff: @grad_step from @loss, @apply_step from the training block, both
+/// then taking flat arenas, and the input phase's cleanups (VJPs leave dead
+/// forward values behind).
 static void buildAutodiffPhase(OpPassManager &pm) {
   pm.addPass(createLoomAutodiffPass());
   pm.addPass(createLoomBuildApplyStepPass());
+  pm.addPass(createLoomPackArenasPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

@@ -66,4 +66,29 @@ def LoomBuildApplyStepPass : Pass<"loom-build-apply-step", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::loom::LoomDialect", "::mlir::func::FuncDialect"];
 }
 
+def LoomPackArenasPass : Pass<"loom-pack-arenas", "::mlir::ModuleOp"> {
+  let summary = "Hold parameters, gradients and Adam moments in flat arenas per dtype";
+  let description = [{
+    DESIGN.md §4: parameters, gradients and optimizer moments live in flat
+    arenas per dtype, frozen parameters in their own. This pass renames
+    @grad_step and @apply_step to `@<name>_tensors` (private) and builds
+    public wrappers that take and return arenas:
+
+    ```mlir
+    func.func @grad_step(%params: tensor<Nxf32> {loom.arena = "params"},
+                         %frozen: tensor<Fxf32> {loom.arena = "frozen"}, <inputs>...,
+                         %grads: tensor<Nxf32> {loom.arena = "grads"}) -> (tensor<f32>, tensor<Nxf32>)
+    func.func @apply_step(%params, %grads, %m, %v: tensor<Nxf32>, %step: tensor<i64>)
+        -> (tensor<Nxf32>, tensor<Nxf32>, tensor<Nxf32>, tensor<f32>, tensor<i1>)
+    ```
+
+    A parameter is a contiguous range of its arena, read as a slice and a
+    reshape; weight-decayed parameters (rank >= 2) come first, so the decay
+    covers one prefix of the arena. The layout is recorded on the module as
+    `loom.parameter_table` (name, arena, offset, shape, init, frozen) for the
+    runtime, which loads checkpoints into it.
+  }];
+  let dependentDialects = ["::mlir::loom::LoomDialect", "::mlir::func::FuncDialect"];
+}
+
 #endif // LOOM_PASSES_AUTODIFF_PASSES_TD

@@ -33,15 +33,32 @@ TinyProgram::TinyProgram(const std::string &dtype, reference::Precision precisio
     module = nullptr;
     return;
   }
+  auto table = (*module)->getAttrOfType<ArrayAttr>("loom.parameter_table");
   auto grad = module->lookupSymbol<func::FuncOp>("grad_step");
-  for (unsigned i = 0; i < grad.getNumArguments(); ++i)
-    if (auto name = grad.getArgAttrOfType<StringAttr>(i, "loom.param")) {
-      paramNames.push_back(name.str());
-      auto type = cast<RankedTensorType>(grad.getArgumentTypes()[i]);
-      params.push_back(reference::Tensor::zeros(type.getElementType(), type.getShape()));
-    }
+  if (!table || !grad) {
+    ADD_FAILURE() << "no parameter table or @grad_step";
+    module = nullptr;
+    return;
+  }
+  for (Attribute entry : table) {
+    auto dict = cast<DictionaryAttr>(entry);
+    paramNames.push_back(dict.getAs<StringAttr>("name").str());
+    offsets.push_back(dict.getAs<IntegerAttr>("offset").getInt());
+    auto shape = dict.getAs<DenseI64ArrayAttr>("shape").asArrayRef();
+    shapes.emplace_back(shape.begin(), shape.end());
+  }
+  auto arena = cast<RankedTensorType>(grad.getArgumentTypes()[0]);
+  params = reference::Tensor::zeros(arena.getElementType(), arena.getShape());
   adamM = adamV = grads = params;
   interp = std::make_unique<reference::Interpreter>(*module, reference::Options{precision});
+}
+
+reference::Tensor TinyProgram::slot(const reference::Tensor &arena, size_t k) const {
+  int64_t n = 1;
+  for (int64_t d : shapes[k])
+    n *= d;
+  auto begin = arena.f.begin() + offsets[k];
+  return reference::Tensor::floats(arena.elementType, shapes[k], std::vector<double>(begin, begin + n));
 }
 
 void TinyProgram::setParameters(const std::map<std::string, rt::HostTensor> &byName) {
@@ -51,48 +68,43 @@ void TinyProgram::setParameters(const std::map<std::string, rt::HostTensor> &byN
       ADD_FAILURE() << "no initial value for " << paramNames[k];
       continue;
     }
-    params[k] = fromHost(it->second, params[k].elementType);
+    reference::Tensor value = fromHost(it->second, params.elementType);
+    std::copy(value.f.begin(), value.f.end(), params.f.begin() + offsets[k]);
   }
 }
 
 double TinyProgram::gradStep(const std::vector<int64_t> &tokens,
                              const std::vector<int64_t> &targets) {
   Type i64 = IntegerType::get(&context, 64);
-  std::vector<reference::Tensor> inputs = params;
-  inputs.push_back(reference::Tensor::ints(i64, {batch, length}, tokens));
-  inputs.push_back(reference::Tensor::ints(i64, {batch, length}, targets));
-  for (const auto &p : params) // the tiny model freezes nothing
-    inputs.push_back(reference::Tensor::zeros(p.elementType, p.shape));
+  // (params, tokens, targets, zero accumulators): the tiny model freezes nothing.
+  std::vector<reference::Tensor> inputs{params,
+                                        reference::Tensor::ints(i64, {batch, length}, tokens),
+                                        reference::Tensor::ints(i64, {batch, length}, targets),
+                                        reference::Tensor::zeros(params.elementType, params.shape)};
   std::string error;
   auto out = interp->run("grad_step", inputs, error);
   if (failed(out)) {
     ADD_FAILURE() << error;
     return NAN;
   }
-  for (size_t k = 0; k < grads.size(); ++k)
-    grads[k] = std::move((*out)[1 + k]);
+  grads = std::move((*out)[1]);
   return (*out)[0].f[0];
 }
 
 std::pair<double, bool> TinyProgram::applyStep(int64_t step) {
-  std::vector<reference::Tensor> inputs = params;
-  inputs.insert(inputs.end(), grads.begin(), grads.end());
-  inputs.insert(inputs.end(), adamM.begin(), adamM.end());
-  inputs.insert(inputs.end(), adamV.begin(), adamV.end());
-  inputs.push_back(reference::Tensor::ints(IntegerType::get(&context, 64), {}, {step}));
+  std::vector<reference::Tensor> inputs{
+      params, grads, adamM, adamV,
+      reference::Tensor::ints(IntegerType::get(&context, 64), {}, {step})};
   std::string error;
   auto out = interp->run("apply_step", inputs, error);
   if (failed(out)) {
     ADD_FAILURE() << error;
     return {NAN, true};
   }
-  size_t n = params.size();
-  for (size_t k = 0; k < n; ++k) {
-    params[k] = std::move((*out)[k]);
-    adamM[k] = std::move((*out)[n + k]);
-    adamV[k] = std::move((*out)[2 * n + k]);
-  }
-  return {(*out)[3 * n].f[0], (*out)[3 * n + 1].i[0] != 0};
+  params = std::move((*out)[0]);
+  adamM = std::move((*out)[1]);
+  adamV = std::move((*out)[2]);
+  return {(*out)[3].f[0], (*out)[4].i[0] != 0};
 }
 
 } // namespace loom::training

@@ -2,8 +2,8 @@
 //
 // Builds models/llama/tiny.textproto (optionally in another dtype), runs the
 // input and autodiff phases, and drives @grad_step and @apply_step in the
-// reference interpreter with parameters, accumulators and Adam moments held
-// in the order of the program's arguments.
+// reference interpreter with parameters, gradients and Adam moments in flat
+// arenas laid out by the module's loom.parameter_table.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,17 +34,23 @@ public:
   /// One @apply_step at `step`; returns the gradient norm and the skip flag.
   std::pair<double, bool> applyStep(int64_t step);
 
+  /// Parameter names in the arena's order (loom.parameter_table).
   const std::vector<std::string> &names() const { return paramNames; }
-  const std::vector<reference::Tensor> &parameters() const { return params; }
-  const std::vector<reference::Tensor> &gradients() const { return grads; }
+  /// One parameter or its gradient, read out of its arena.
+  reference::Tensor parameter(size_t k) const { return slot(params, k); }
+  reference::Tensor gradient(size_t k) const { return slot(grads, k); }
   int64_t batch = 0, length = 0;
 
 private:
   mlir::MLIRContext context;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   std::unique_ptr<reference::Interpreter> interp;
+  reference::Tensor slot(const reference::Tensor &arena, size_t k) const;
+
   std::vector<std::string> paramNames;
-  std::vector<reference::Tensor> params, grads, adamM, adamV;
+  std::vector<int64_t> offsets;
+  std::vector<std::vector<int64_t>> shapes;
+  reference::Tensor params, grads, adamM, adamV; // flat arenas [N]
 };
 
 } // namespace loom::training
