@@ -15,15 +15,21 @@ bool mlir::loom::isDifferentiable(Value v) {
   return type && isa<FloatType>(type.getElementType());
 }
 
-Value mlir::loom::zerosLike(OpBuilder &b, Location loc, Type like) {
-  auto type = cast<RankedTensorType>(like);
-  if (!type.hasStaticShape()) {
-    emitError(loc) << "autodiff over bounded dynamic dims is not built yet (" << type << ")";
-    return {};
-  }
+Value mlir::loom::zerosLike(OpBuilder &b, Location loc, Value like) {
+  auto type = cast<RankedTensorType>(like.getType());
   auto element = type.getElementType();
-  auto plain = RankedTensorType::get(type.getShape(), element);
-  return ConstantOp::create(b, loc, DenseElementsAttr::get(plain, FloatAttr::get(element, 0.0)));
+  auto zero = [&](ArrayRef<int64_t> shape) {
+    return ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get(shape, element),
+                                                             FloatAttr::get(element, 0.0)));
+  };
+  if (type.hasStaticShape())
+    return zero(type.getShape());
+  // A bounded tensor: a zero scalar spread over like's run-time sizes.
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, like, d));
+  return BroadcastOp::create(b, loc, type, zero({}), ArrayRef<int64_t>{}, sizes);
 }
 
 namespace {
@@ -184,10 +190,7 @@ FailureOr<func::FuncOp> ReverseMode::vjpFunction(func::FuncOp callee, ArrayRef<b
   for (auto [i, m] : llvm::enumerate(mask)) {
     if (!m)
       continue;
-    Value g = grads[i] ? grads[i] : zerosLike(b, loc, args[i].getType());
-    if (!g)
-      return failure();
-    returned.push_back(g);
+    returned.push_back(grads[i] ? grads[i] : zerosLike(b, loc, args[i]));
   }
   func::ReturnOp::create(b, callee.getLoc(), returned);
   return fn;

@@ -50,9 +50,8 @@ private:
 /// Whether `v` is a tensor of floats (the values that carry cotangents).
 bool isDifferentiable(Value v);
 
-/// A zero constant shaped like `like`; null with an error at `loc` when the
-/// shape is dynamic.
-Value zerosLike(OpBuilder &b, Location loc, Type like);
+/// Zeros shaped like `like` (at its run-time sizes where dims are bounded).
+Value zerosLike(OpBuilder &b, Location loc, Value like);
 
 } // namespace mlir::loom
 

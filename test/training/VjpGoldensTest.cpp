@@ -108,9 +108,6 @@ TEST_P(VjpGoldensTest, MatchesTorchAndFiniteDifferences) {
   ASSERT_TRUE(module) << "cannot parse " << name << ".mlir";
   auto f = module->lookupSymbol<func::FuncOp>("f");
   ASSERT_TRUE(f);
-  for (Type t : f.getFunctionType().getInputs())
-    if (auto r = dyn_cast<RankedTensorType>(t); r && !r.hasStaticShape())
-      GTEST_SKIP() << "VJPs over bounded dynamic dims are not built yet (" << name << ")";
   std::map<std::string, rt::HostTensor> golden = training::readSafetensors(kDir + name + ".safetensors");
   ASSERT_FALSE(golden.empty());
 

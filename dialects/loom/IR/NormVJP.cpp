@@ -19,16 +19,15 @@ static SmallVector<int64_t> rowDims(RankedTensorType type) {
   return dims;
 }
 
-/// Spreads per-row statistics [...] over rows [..., D] in the data's type.
-static Value perRow(VJPBuilder &v, Value statistic, RankedTensorType rows) {
-  return v.cast(v.unreduce(statistic, {rows.getRank() - 1},
-                           cast<RankedTensorType>(statistic.getType()).clone(rows.getShape())),
-                rows.getElementType());
+/// Spreads per-row statistics [...] over the rows of `x` [..., D], in x's type.
+static Value perRow(VJPBuilder &v, Value statistic, Value x) {
+  auto rows = cast<RankedTensorType>(x.getType());
+  return v.cast(v.unreduce(statistic, {rows.getRank() - 1}, x), rows.getElementType());
 }
 
-/// Spreads a weight [D] over rows [..., D].
-static Value perColumn(VJPBuilder &v, Value weight, RankedTensorType rows) {
-  return v.broadcast(weight, {rows.getRank() - 1}, rows);
+/// Spreads a weight [D] over the rows of `x` [..., D].
+static Value perColumn(VJPBuilder &v, Value weight, Value x) {
+  return v.broadcast(weight, {cast<RankedTensorType>(x.getType()).getRank() - 1}, x);
 }
 
 LogicalResult RmsNormOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
@@ -41,17 +40,15 @@ LogicalResult RmsNormOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> n
   if (!dy)
     return success();
   auto rows = getResult().getType();
-  if (!rows.hasStaticShape())
-    return v.unsupported("a VJP over bounded dynamic dims");
   Value x = getInput();
   Value g = dy;
   if (Value w = getWeight()) {
     if (needed[1]) { // dw = Σ_rows dy ∘ x̂, x̂ = x · rstd
-      Value normalized = v.mul(x, perRow(v, getRstd(), rows));
+      Value normalized = v.mul(x, perRow(v, getRstd(), x));
       grads[1] = v.cast(v.sum(v.mul(dy, normalized), rowDims(rows)),
                         cast<RankedTensorType>(w.getType()).getElementType());
     }
-    g = v.mul(dy, perColumn(v, v.cast(w, rows.getElementType()), rows));
+    g = v.mul(dy, perColumn(v, v.cast(w, rows.getElementType()), x));
   }
   if (needed[0])
     grads[0] = RmsNormGradOp::create(b, getLoc(), x, getRstd(), g);
@@ -69,8 +66,6 @@ LogicalResult LayerNormOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool>
   if (!dy)
     return success();
   auto rows = getResult().getType();
-  if (!rows.hasStaticShape())
-    return v.unsupported("a VJP over bounded dynamic dims");
   Value x = getInput();
   if (Value bias = getBias(); bias && needed[biasIndex]) // db = Σ_rows dy
     grads[biasIndex] = v.cast(v.sum(dy, rowDims(rows)),
@@ -78,11 +73,11 @@ LogicalResult LayerNormOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool>
   Value g = dy;
   if (Value w = getWeight()) {
     if (needed[weightIndex]) { // dw = Σ_rows dy ∘ x̂, x̂ = (x − mean) · rstd
-      Value normalized = v.mul(v.sub(x, perRow(v, getMean(), rows)), perRow(v, getRstd(), rows));
+      Value normalized = v.mul(v.sub(x, perRow(v, getMean(), x)), perRow(v, getRstd(), x));
       grads[weightIndex] = v.cast(v.sum(v.mul(dy, normalized), rowDims(rows)),
                                   cast<RankedTensorType>(w.getType()).getElementType());
     }
-    g = v.mul(dy, perColumn(v, v.cast(w, rows.getElementType()), rows));
+    g = v.mul(dy, perColumn(v, v.cast(w, rows.getElementType()), x));
   }
   if (needed[0])
     grads[0] = LayerNormGradOp::create(b, getLoc(), x, getMean(), getRstd(), g);

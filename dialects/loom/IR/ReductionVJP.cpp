@@ -19,8 +19,11 @@ LogicalResult ReduceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
     return success();
   VJPBuilder v(b, *this);
   auto xType = getInput().getType();
-  if (!xType.hasStaticShape())
-    return v.unsupported("a VJP over bounded dynamic dims");
+  bool dynamicReduced = llvm::any_of(getDims(), [&](int64_t d) { return xType.isDynamicDim(d); });
+  if (getKeepDims() && !xType.hasStaticShape())
+    return v.unsupported("keep_dims over bounded dynamic dims");
+  if (getKind() == ReduceKind::mean && dynamicReduced)
+    return v.unsupported("a mean over a bounded dynamic dim");
   SmallVector<int64_t> kept;
   for (int64_t d = 0; d < xType.getRank(); ++d)
     if (!llvm::is_contained(getDims(), d))
@@ -30,7 +33,7 @@ LogicalResult ReduceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
     dy = v.reshape(dy, kept);
     y = v.reshape(y, kept);
   }
-  Value spread = v.unreduce(dy, getDims(), xType);
+  Value spread = v.unreduce(dy, getDims(), getInput());
   switch (getKind()) {
   case ReduceKind::sum:
     grads[0] = spread;
@@ -44,7 +47,7 @@ LogicalResult ReduceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
   }
   case ReduceKind::max:
   case ReduceKind::min: { // every element equal to the extremum gets the cotangent
-    Value hit = v.compare(ComparePredicate::eq, getInput(), v.unreduce(y, getDims(), xType));
+    Value hit = v.compare(ComparePredicate::eq, getInput(), v.unreduce(y, getDims(), getInput()));
     grads[0] = v.select(hit, spread, v.zerosLike(spread));
     break;
   }
@@ -136,7 +139,7 @@ LogicalResult SoftmaxOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> n
   // dx = y ∘ (dy − Σ_dim dy ∘ y)
   int64_t dim = static_cast<int64_t>(getDim());
   Value y = getResult();
-  Value dot = v.unreduce(v.sum(v.mul(dy, y), {dim}), {dim}, getType());
+  Value dot = v.unreduce(v.sum(v.mul(dy, y), {dim}), {dim}, y);
   grads[0] = v.mul(y, v.sub(dy, dot));
   return success();
 }
@@ -150,7 +153,7 @@ LogicalResult LogSoftmaxOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool
   VJPBuilder v(b, *this);
   // dx = dy − exp(y) ∘ Σ_dim dy
   int64_t dim = static_cast<int64_t>(getDim());
-  Value total = v.unreduce(v.sum(dy, {dim}), {dim}, getType());
+  Value total = v.unreduce(v.sum(dy, {dim}), {dim}, getResult());
   grads[0] = v.sub(dy, v.mul(v.unary(UnaryKind::exp, getResult()), total));
   return success();
 }
@@ -191,8 +194,8 @@ LogicalResult CrossEntropyOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bo
   for (int64_t d = 0; d < last; ++d)
     leading.push_back(d);
   Value onehot = v.cast(v.compare(ComparePredicate::eq, classes,
-                                  v.broadcast(targets, leading, zType.clone(targetType.getElementType()))),
+                                  v.broadcast(targets, leading, getLogits())),
                         element);
-  grads[0] = v.mul(v.broadcast(perToken, leading, zType), v.sub(probs, onehot));
+  grads[0] = v.mul(v.broadcast(perToken, leading, getLogits()), v.sub(probs, onehot));
   return success();
 }

@@ -9,15 +9,14 @@ using namespace mlir::loom;
 
 Value VJPBuilder::splatLike(Value like, double value, Type element) {
   auto type = llvm::cast<RankedTensorType>(like.getType());
-  if (!type.hasStaticShape()) {
-    (void)unsupported("a VJP over bounded dynamic dims");
-    return {};
-  }
   Type e = element ? element : type.getElementType();
-  auto result = RankedTensorType::get(type.getShape(), e);
   Attribute scalar = isa<FloatType>(e) ? Attribute(FloatAttr::get(e, value))
                                        : Attribute(IntegerAttr::get(e, static_cast<int64_t>(value)));
-  return ConstantOp::create(b, loc, DenseElementsAttr::get(result, scalar));
+  if (type.hasStaticShape())
+    return ConstantOp::create(b, loc,
+                              DenseElementsAttr::get(RankedTensorType::get(type.getShape(), e), scalar));
+  Value one = ConstantOp::create(b, loc, DenseElementsAttr::get(RankedTensorType::get({}, e), scalar));
+  return broadcast(one, {}, like);
 }
 
 Value VJPBuilder::scale(Value x, double c) {
@@ -32,20 +31,25 @@ Value VJPBuilder::cast(Value x, Type element) {
   return CastOp::create(b, loc, type.clone(element), x);
 }
 
-Value VJPBuilder::broadcast(Value x, ArrayRef<int64_t> dims, RankedTensorType type) {
+Value VJPBuilder::broadcast(Value x, ArrayRef<int64_t> dims, Value like) {
   auto xType = llvm::cast<RankedTensorType>(x.getType());
+  auto type = llvm::cast<RankedTensorType>(like.getType());
   auto result = RankedTensorType::get(type.getShape(), xType.getElementType(), type.getEncoding());
   if (xType == result)
     return x;
-  return BroadcastOp::create(b, loc, result, x, dims, ValueRange{});
+  SmallVector<Value> sizes; // the run-time sizes of new dynamic dims
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d) && !llvm::is_contained(dims, d))
+      sizes.push_back(tensor::DimOp::create(b, loc, like, d));
+  return BroadcastOp::create(b, loc, result, x, dims, sizes);
 }
 
-Value VJPBuilder::unreduce(Value x, ArrayRef<int64_t> dropped, RankedTensorType type) {
+Value VJPBuilder::unreduce(Value x, ArrayRef<int64_t> dropped, Value like) {
   SmallVector<int64_t> kept;
-  for (int64_t d = 0; d < type.getRank(); ++d)
+  for (int64_t d = 0; d < llvm::cast<RankedTensorType>(like.getType()).getRank(); ++d)
     if (!llvm::is_contained(dropped, d))
       kept.push_back(d);
-  return broadcast(x, kept, type);
+  return broadcast(x, kept, like);
 }
 
 Value VJPBuilder::sum(Value x, ArrayRef<int64_t> dims) {

@@ -3,7 +3,8 @@
 // VJPs are written in loom ops (DESIGN.md §4: the training step is IR). This
 // helper keeps them short: typed constants shaped like a value, elementwise
 // arithmetic, broadcasts and sums, all at one location (the forward op's).
-// VJPs over bounded dynamic dims are not built yet: `splatLike` fails loudly.
+// Shapes come from a value ("like"), so bounded dynamic dims take their
+// run-time sizes through tensor.dim.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,8 +19,8 @@ class VJPBuilder {
 public:
   VJPBuilder(OpBuilder &builder, Operation *forward) : b(builder), op(forward), loc(forward->getLoc()) {}
 
-  /// A constant shaped like `like` (its element type, or `element` when given).
-  /// Null, with an error on the forward op, for dynamic shapes.
+  /// A constant shaped like `like` (its element type, or `element` when given);
+  /// a broadcast rank-0 constant where `like` has dynamic dims.
   Value splatLike(Value like, double value, Type element = {});
   Value zerosLike(Value like) { return splatLike(like, 0.0); }
 
@@ -37,10 +38,12 @@ public:
   /// Converts `x` to `element`, or returns it when it already has it.
   Value cast(Value x, Type element);
 
-  /// Broadcasts `x` into `type`, operand dim i becoming result dim dims[i].
-  Value broadcast(Value x, ArrayRef<int64_t> dims, RankedTensorType type);
-  /// Broadcasts `x` (the shape of `type` without `dropped`) back into `type`.
-  Value unreduce(Value x, ArrayRef<int64_t> dropped, RankedTensorType type);
+  /// Broadcasts `x` into the shape of `like` (keeping x's element type),
+  /// operand dim i becoming result dim dims[i]; new dynamic dims take like's
+  /// run-time sizes.
+  Value broadcast(Value x, ArrayRef<int64_t> dims, Value like);
+  /// Broadcasts `x` (the shape of `like` without `dropped`) back to like's shape.
+  Value unreduce(Value x, ArrayRef<int64_t> dropped, Value like);
   /// Sums `x` over `dims` (sorted), accumulating in f32 (f64 for f64 data).
   Value sum(Value x, ArrayRef<int64_t> dims);
   Value reshape(Value x, ArrayRef<int64_t> shape);
