@@ -15,7 +15,7 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 llvm_config.use_default_substitutions()
 # FileCheck, not and count live in LLVM 22's bin dir, which is not on PATH.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["loom-opt", "loomc"], [config.loom_tools_dir])
+llvm_config.add_tool_substitutions(["loom-opt", "loomc", "loom-interp", "loom-train-ref"], [config.loom_tools_dir])
 config.substitutions.append(("%loom_src", config.loom_src_root))
 config.substitutions.append(("%python", sys.executable))
 

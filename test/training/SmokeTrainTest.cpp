@@ -33,7 +33,7 @@ TEST(SmokeTrain, ThreeHundredStepsBeatTheUnigramEntropy) {
   double tail = 0, first = 0;
   int skipped = 0;
   for (int64_t t = 0; t < steps; ++t) {
-    rt::Result<rt::ByteBatch> batch = corpus->Batch(1234, t, program.batch, program.length);
+    rt::Result<rt::ByteBatch> batch = corpus->Batch(1234, t, program.batch(), program.length());
     ASSERT_TRUE(batch.ok());
     double loss = program.gradStep(batch->tokens, batch->targets);
     ASSERT_TRUE(std::isfinite(loss)) << "step " << t;

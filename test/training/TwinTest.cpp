@@ -46,7 +46,7 @@ TEST(TwinTest, FirstTwentyStepsMatchPyTorch) {
   auto batches = training::readSafetensors(kGoldens + "batches.safetensors");
   rt::Result<rt::HostTensor> losses = rt::ReadNpyFile(kGoldens + "losses.npy");
   ASSERT_TRUE(losses.ok()) << losses.status().ToString();
-  const int64_t n = program.batch * program.length;
+  const int64_t n = program.batch() * program.length();
 
   double worst = 0;
   for (int64_t t = 0; t < 20; ++t) {
@@ -58,11 +58,11 @@ TEST(TwinTest, FirstTwentyStepsMatchPyTorch) {
     EXPECT_NEAR(loss, expected, 1e-8 * std::fabs(expected)) << "step " << t;
     if (t == 0) {
       auto golden = training::readSafetensors(kGoldens + "grads_step0.safetensors");
-      for (size_t k = 0; k < program.names().size(); ++k) {
+      for (size_t k = 0; k < program.table().size(); ++k) {
         reference::Tensor actual = program.gradient(k);
-        auto expectedGrad = training::fromHost(golden.at(program.names()[k]), actual.elementType);
+        auto expectedGrad = training::fromHost(golden.at(program.table()[k].name), actual.elementType);
         EXPECT_LE(training::relativeError(actual, expectedGrad, 1e-6), 1e-10)
-            << "gradient of " << program.names()[k];
+            << "gradient of " << program.table()[k].name;
       }
     }
     auto [norm, skipped] = program.applyStep(t);
@@ -70,11 +70,11 @@ TEST(TwinTest, FirstTwentyStepsMatchPyTorch) {
     EXPECT_TRUE(std::isfinite(norm));
     if (t == 0) {
       auto golden = training::readSafetensors(kGoldens + "params_step1.safetensors");
-      for (size_t k = 0; k < program.names().size(); ++k) {
+      for (size_t k = 0; k < program.table().size(); ++k) {
         reference::Tensor actual = program.parameter(k);
-        auto expectedParam = training::fromHost(golden.at(program.names()[k]), actual.elementType);
+        auto expectedParam = training::fromHost(golden.at(program.table()[k].name), actual.elementType);
         EXPECT_LE(training::relativeError(actual, expectedParam, 1e-6), 1e-10)
-            << "parameter " << program.names()[k] << " after one step";
+            << "parameter " << program.table()[k].name << " after one step";
       }
     }
   }
