@@ -48,6 +48,8 @@ class Checker {
   Diagnostics &diagnostics_;
 };
 
+// The checks of `training`, with its defaults (ValidateTraining.cpp).
+void checkTraining(Checker &checker);
 // The checks of `parameters` (ValidateRules.cpp).
 void checkParameterRules(Checker &checker);
 // Sizes derived from a valid vocabulary and transformer; the activations too when the shape is

@@ -213,6 +213,7 @@ void checkAndDefault(ParsedModelSpec &parsed, Diagnostics &diagnostics) {
   bool shapeOk = checkShape(c);
   if (transformerOk && vocabularyOk) checkSizes(c, shapeOk);
   checkParameterRules(c);
+  checkTraining(c);
 }
 
 }  // namespace loom::spec::detail
