@@ -10,6 +10,7 @@
 
 #include "dialects/loom/IR/LoomOps.h"
 #include "passes/Autodiff/ReverseMode.h"
+#include "dialects/loom/IR/VJPBuilder.h"
 
 #include <cmath>
 #include <limits>
@@ -105,7 +106,7 @@ struct ApplyStepPass final : loom::impl::LoomBuildApplyStepPassBase<ApplyStepPas
     SmallVector<unsigned> trained;
     for (unsigned i = 0; i < loss.getNumArguments(); ++i)
       if (loss.getArgAttr(i, "loom.param") && !loss.getArgAttr(i, "loom.frozen") &&
-          isDifferentiable(loss.getArgument(i)))
+          isFloatTensor(loss.getArgument(i)))
         trained.push_back(i);
     if (trained.empty()) {
       loss.emitError("loom-build-apply-step: no trained parameter");

@@ -4,6 +4,7 @@
 
 #include "dialects/loom/IR/LoomOps.h"
 #include "passes/Autodiff/ReverseMode.h"
+#include "dialects/loom/IR/VJPBuilder.h"
 
 namespace mlir::loom {
 #define GEN_PASS_DEF_LOOMAUTODIFFPASS
@@ -18,7 +19,7 @@ namespace {
 /// A trained parameter: a float argument named by loom.param, not frozen.
 bool isTrained(func::FuncOp fn, unsigned i) {
   return fn.getArgAttr(i, "loom.param") && !fn.getArgAttr(i, "loom.frozen") &&
-         isDifferentiable(fn.getArgument(i));
+         isFloatTensor(fn.getArgument(i));
 }
 
 struct AutodiffPass final : loom::impl::LoomAutodiffPassBase<AutodiffPass> {

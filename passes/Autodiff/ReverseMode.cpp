@@ -3,17 +3,13 @@
 #include "passes/Autodiff/ReverseMode.h"
 
 #include "dialects/loom/IR/LoomOps.h"
+#include "dialects/loom/IR/VJPBuilder.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
 using namespace mlir::loom;
-
-bool mlir::loom::isDifferentiable(Value v) {
-  auto type = dyn_cast<RankedTensorType>(v.getType());
-  return type && isa<FloatType>(type.getElementType());
-}
 
 Value mlir::loom::zerosLike(OpBuilder &b, Location loc, Value like) {
   auto type = cast<RankedTensorType>(like.getType());
@@ -66,7 +62,7 @@ LogicalResult ReverseMode::differentiate(OpBuilder &b, func::FuncOp fn, ValueRan
   llvm::DenseSet<Value> varied;
   for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
     map.map(arg, args[i]);
-    if (active[i] && isDifferentiable(args[i]))
+    if (active[i] && isFloatTensor(args[i]))
       varied.insert(args[i]);
   }
   SmallVector<Operation *> forward;
@@ -75,7 +71,7 @@ LogicalResult ReverseMode::differentiate(OpBuilder &b, func::FuncOp fn, ValueRan
     forward.push_back(clone);
     if (llvm::any_of(clone->getOperands(), [&](Value v) { return varied.contains(v); }))
       for (Value r : clone->getResults())
-        if (isDifferentiable(r))
+        if (isFloatTensor(r))
           varied.insert(r);
   }
   auto ret = cast<func::ReturnOp>(body.getTerminator());

@@ -47,9 +47,6 @@ private:
   llvm::StringMap<func::FuncOp> memo;
 };
 
-/// Whether `v` is a tensor of floats (the values that carry cotangents).
-bool isDifferentiable(Value v);
-
 /// Zeros shaped like `like` (at its run-time sizes where dims are bounded).
 Value zerosLike(OpBuilder &b, Location loc, Value like);
 

@@ -5,15 +5,11 @@
 using namespace mlir;
 using namespace mlir::loom;
 
-static bool isFloat(Value v) {
-  return isa<FloatType>(cast<RankedTensorType>(v.getType()).getElementType());
-}
-
 LogicalResult GatherOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                  SmallVectorImpl<Value> &grads) {
   grads.assign(2, Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloat(getSource()))
+  if (!dy || !needed[0] || !isFloatTensor(getSource()))
     return success();
   VJPBuilder v(b, *this);
   // Every gathered slice adds its cotangent back at its index (a fixed-order
@@ -29,7 +25,7 @@ LogicalResult ScatterAddOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool
                                      SmallVectorImpl<Value> &grads) {
   grads.assign(3, Value());
   Value dr = cotangent(cts, 0);
-  if (!dr || !isFloat(getDest()))
+  if (!dr || !isFloatTensor(getDest()))
     return success();
   if (needed[0])
     grads[0] = GatherOp::create(b, getLoc(), dr, getIndices(), getAxis());
@@ -42,7 +38,7 @@ LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> n
                                   SmallVectorImpl<Value> &grads) {
   grads.assign(1 + getDynamicDims().size(), Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloat(getInput()))
+  if (!dy || !needed[0] || !isFloatTensor(getInput()))
     return success();
   VJPBuilder v(b, *this);
   if (!getInput().getType().hasStaticShape())
@@ -55,7 +51,7 @@ LogicalResult TransposeOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool>
                                     SmallVectorImpl<Value> &grads) {
   grads.assign(1, Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloat(getInput()))
+  if (!dy || !needed[0] || !isFloatTensor(getInput()))
     return success();
   SmallVector<int64_t> inverse(getPerm().size());
   for (auto [i, p] : llvm::enumerate(getPerm()))
@@ -77,7 +73,7 @@ LogicalResult SliceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> nee
                                 SmallVectorImpl<Value> &grads) {
   grads.assign(1, Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloat(getInput()))
+  if (!dy || !needed[0] || !isFloatTensor(getInput()))
     return success();
   VJPBuilder v(b, *this);
   Location loc = getLoc();
@@ -128,7 +124,7 @@ LogicalResult ConcatOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
                                  SmallVectorImpl<Value> &grads) {
   grads.assign(getInputs().size(), Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !isFloat(getResult()))
+  if (!dy || !isFloatTensor(getResult()))
     return success();
   VJPBuilder v(b, *this);
   if (!getType().hasStaticShape())

@@ -13,10 +13,6 @@
 using namespace mlir;
 using namespace mlir::loom;
 
-static bool isFloat(Value v) {
-  return isa<FloatType>(cast<RankedTensorType>(v.getType()).getElementType());
-}
-
 /// dy · f'(x) for y = f(x); `y` is the forward result.
 static Value unaryDerivative(VJPBuilder &v, UnaryKind kind, Value x, Value y, Value dy) {
   switch (kind) {
@@ -87,7 +83,7 @@ LogicalResult UnaryOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> nee
                                 SmallVectorImpl<Value> &grads) {
   grads.assign(1, Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloat(getInput()))
+  if (!dy || !needed[0] || !isFloatTensor(getInput()))
     return success();
   VJPBuilder v(b, *this);
   grads[0] = unaryDerivative(v, getKind(), getInput(), getResult(), dy);
@@ -98,7 +94,7 @@ LogicalResult BinaryOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
                                  SmallVectorImpl<Value> &grads) {
   grads.assign(2, Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !isFloat(getLhs()))
+  if (!dy || !isFloatTensor(getLhs()))
     return success();
   VJPBuilder v(b, *this);
   Value x = getLhs(), y = getRhs(), z = getResult();
@@ -148,7 +144,7 @@ LogicalResult FloorModOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> 
                                    SmallVectorImpl<Value> &grads) {
   grads.assign(2, Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !isFloat(getLhs()))
+  if (!dy || !isFloatTensor(getLhs()))
     return success();
   VJPBuilder v(b, *this);
   // r = x − floor(x/y)·y: d/dx = 1, d/dy = −floor(x/y).
@@ -163,7 +159,7 @@ LogicalResult SelectOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
                                  SmallVectorImpl<Value> &grads) {
   grads.assign(3, Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !isFloat(getOnTrue()))
+  if (!dy || !isFloatTensor(getOnTrue()))
     return success();
   VJPBuilder v(b, *this);
   Value zero = v.zerosLike(dy);
@@ -178,7 +174,7 @@ LogicalResult CastOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> need
                                SmallVectorImpl<Value> &grads) {
   grads.assign(1, Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloat(getInput()) || !isFloat(getResult()))
+  if (!dy || !needed[0] || !isFloatTensor(getInput()) || !isFloatTensor(getResult()))
     return success(); // through an integer the derivative is zero
   VJPBuilder v(b, *this);
   grads[0] = v.cast(dy, getInput().getType().getElementType());
@@ -189,7 +185,7 @@ LogicalResult BroadcastOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool>
                                     SmallVectorImpl<Value> &grads) {
   grads.assign(1 + getDynamicDims().size(), Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloat(getInput()))
+  if (!dy || !needed[0] || !isFloatTensor(getInput()))
     return success();
   VJPBuilder v(b, *this);
   SmallVector<int64_t> added;

@@ -7,15 +7,11 @@
 using namespace mlir;
 using namespace mlir::loom;
 
-static bool isFloat(Value v) {
-  return isa<FloatType>(cast<RankedTensorType>(v.getType()).getElementType());
-}
-
 LogicalResult ReduceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                  SmallVectorImpl<Value> &grads) {
   grads.assign(1, Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloat(getInput()))
+  if (!dy || !needed[0] || !isFloatTensor(getInput()))
     return success();
   VJPBuilder v(b, *this);
   auto xType = getInput().getType();
@@ -59,7 +55,7 @@ LogicalResult CumsumOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
                                  SmallVectorImpl<Value> &grads) {
   grads.assign(1, Value());
   Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloat(getInput()))
+  if (!dy || !needed[0] || !isFloatTensor(getInput()))
     return success();
   // y_i = Σ_{j ≤ i} x_j  ⇒  dx_j = Σ_{i ≥ j} dy_i: the same scan, the other way.
   grads[0] = CumsumOp::create(b, getLoc(), dy, getDim(), getAcc(), getExclusive(), !getReverse());
@@ -90,7 +86,7 @@ LogicalResult TopKOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> need
                                SmallVectorImpl<Value> &grads) {
   grads.assign(1, Value());
   Value dv = cotangent(cts, 0);
-  if (!dv || !needed[0] || !isFloat(getInput()))
+  if (!dv || !needed[0] || !isFloatTensor(getInput()))
     return success();
   VJPBuilder v(b, *this);
   if (!getInput().getType().hasStaticShape())
@@ -103,7 +99,7 @@ LogicalResult SortOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> need
                                SmallVectorImpl<Value> &grads) {
   grads.assign(1, Value());
   Value dv = cotangent(cts, 0);
-  if (!dv || !needed[0] || !isFloat(getInput()))
+  if (!dv || !needed[0] || !isFloatTensor(getInput()))
     return success();
   VJPBuilder v(b, *this);
   auto type = getInput().getType();

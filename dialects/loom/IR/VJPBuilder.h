@@ -60,6 +60,12 @@ private:
   Location loc;
 };
 
+/// Whether `v` is a tensor of floats: only those carry cotangents.
+inline bool isFloatTensor(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && isa<FloatType>(type.getElementType());
+}
+
 /// The cotangent of result `i`, or null. Many VJPs need only one.
 inline Value cotangent(ValueRange cotangents, unsigned i) {
   return i < cotangents.size() ? cotangents[i] : Value();
