@@ -3,7 +3,7 @@
 #include "passes/Autodiff/Passes.h"
 
 #include "dialects/loom/IR/LoomOps.h"
-#include "passes/Autodiff/ReverseMode.h"
+#include "passes/Autodiff/AdamW.h"
 
 #include "mlir/IR/SymbolTable.h"
 
@@ -109,14 +109,16 @@ struct PackArenasPass final : loom::impl::LoomPackArenasPassBase<PackArenasPass>
     FailureOr<Layout> layout = planLayout(grad);
     if (failed(layout))
       return signalPassFailure();
+    FailureOr<Hyper> hyper = readHyper(module, "loom-pack-arenas");
+    if (failed(hyper))
+      return signalPassFailure();
     SymbolTable symbols(module);
-    if (failed(symbols.rename(grad, "grad_step_tensors")) ||
-        failed(symbols.rename(apply, "apply_step_tensors")))
+    if (failed(symbols.rename(grad, "grad_step_tensors")))
       return signalPassFailure();
     grad.setPrivate();
-    apply.setPrivate();
     buildGradStep(module, grad, *layout);
-    buildApplyStep(module, apply, *layout);
+    buildApplyStep(module, apply, *layout, *hyper);
+    apply.erase();
     recordTable(module, *layout);
   }
 
@@ -186,52 +188,35 @@ struct PackArenasPass final : loom::impl::LoomPackArenasPassBase<PackArenasPass>
     return n;
   }
 
-  /// @apply_step(params, grads, m, v, step) -> (params, m, v, norm, skipped)
-  void buildApplyStep(ModuleOp module, func::FuncOp inner, const Layout &layout) {
+  /// @apply_step(params, grads, m, v, step) -> (params, m, v, norm, skipped),
+  /// rebuilt over whole arenas: one elementwise update (plus the norm's
+  /// reduction), with weight decay on the arena's decayed prefix.
+  void buildApplyStep(ModuleOp module, func::FuncOp perTensor, const Layout &layout,
+                      const Hyper &hyper) {
     OpBuilder b(module.getContext());
-    b.setInsertionPointAfter(inner);
-    Location loc = inner.getLoc();
+    b.setInsertionPointAfter(perTensor);
+    Location loc = perTensor.getLoc();
     Type element = layout.element;
     auto arena = arenaType(layout.trainedSize, element);
-    Type step = inner.getArgumentTypes().back();
+    Type step = perTensor.getArgumentTypes().back();
     auto fn = func::FuncOp::create(
         b, loc, "apply_step",
         b.getFunctionType({arena, arena, arena, arena, step},
-                          {arena, arena, arena, inner.getResultTypes()[inner.getNumResults() - 2],
-                           inner.getResultTypes().back()}));
+                          {arena, arena, arena, perTensor.getResultTypes()[perTensor.getNumResults() - 2],
+                           perTensor.getResultTypes().back()}));
     const char *names[] = {"params", "grads", "adam_m", "adam_v"};
     for (int k = 0; k < 4; ++k)
       fn.setArgAttr(k, "loom.arena", b.getStringAttr(names[k]));
     fn.setArgAttr(4, "loom.input", b.getStringAttr("step"));
     b.setInsertionPointToStart(fn.addEntryBlock());
-
-    // The inner step takes (params, grads, m, v) per parameter, in the order
-    // of its loom.param attributes.
-    size_t n = layout.trained.size();
-    DenseMap<StringRef, const Slot *> slotOf;
+    int64_t decayed = 0;
     for (const Slot &s : layout.trained)
-      slotOf[s.name] = &s;
-    SmallVector<Value> operands;
-    SmallVector<unsigned> innerOrder; // inner index k -> layout position
-    for (int group = 0; group < 4; ++group)
-      for (size_t k = 0; k < n; ++k) {
-        auto name = inner.getArgAttrOfType<StringAttr>(k, "loom.param").getValue();
-        operands.push_back(unpack(b, loc, fn.getArgument(group), *slotOf.lookup(name)));
-      }
-    operands.push_back(fn.getArgument(4));
-    auto call = func::CallOp::create(b, loc, inner, operands);
-    SmallVector<Value> results;
-    for (int group = 0; group < 3; ++group) {
-      SmallVector<Value> ordered(n);
-      for (size_t k = 0; k < n; ++k) {
-        auto name = inner.getArgAttrOfType<StringAttr>(k, "loom.param").getValue();
-        ordered[slotOf.lookup(name) - layout.trained.data()] = call.getResult(group * n + k);
-      }
-      results.push_back(pack(b, loc, ordered, element));
-    }
-    results.push_back(call.getResult(3 * n));
-    results.push_back(call.getResult(3 * n + 1));
-    func::ReturnOp::create(b, loc, results);
+      decayed += s.type.getRank() >= 2 ? count(s.type) : 0;
+    AdamSlot all{fn.getArgument(0), fn.getArgument(1), fn.getArgument(2), fn.getArgument(3),
+                 decayed};
+    AdamResults out = buildAdamW(b, loc, hyper, element, {all}, fn.getArgument(4));
+    func::ReturnOp::create(b, loc,
+                           ValueRange{out.params[0], out.m[0], out.v[0], out.norm, out.skipped});
   }
 
   void recordTable(ModuleOp module, const Layout &layout) {

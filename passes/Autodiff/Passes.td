@@ -84,7 +84,9 @@ def LoomPackArenasPass : Pass<"loom-pack-arenas", "::mlir::ModuleOp"> {
 
     A parameter is a contiguous range of its arena, read as a slice and a
     reshape; weight-decayed parameters (rank >= 2) come first, so the decay
-    covers one prefix of the arena. The layout is recorded on the module as
+    covers one prefix of the arena. @apply_step is rebuilt over whole arenas:
+    one elementwise update and the norm's reduction, the multi-tensor kernel
+    of DESIGN.md §4. The layout is recorded on the module as
     `loom.parameter_table` (name, arena, offset, shape, init, frozen) for the
     runtime, which loads checkpoints into it.
   }];

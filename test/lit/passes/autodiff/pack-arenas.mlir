@@ -14,8 +14,15 @@
 // CHECK:         call @grad_step_tensors(
 // CHECK:         %[[ARENA:.*]] = loom.concat %{{.*}}, %{{.*}} dim 0 : tensor<32xf32>, tensor<4xf32>
 // CHECK:         return %{{.*}}, %[[ARENA]]
-// CHECK:       func.func private @apply_step_tensors(
+/// @apply_step is one update over whole arenas; decay covers the first 32
+/// elements (the matrix w), not the norm weight.
+// CHECK-NOT:   @apply_step_tensors
 // CHECK:       func.func @apply_step(%{{.*}}: tensor<36xf32> {loom.arena = "params"}, %{{.*}}: tensor<36xf32> {loom.arena = "grads"}, %{{.*}}: tensor<36xf32> {loom.arena = "adam_m"}, %{{.*}}: tensor<36xf32> {loom.arena = "adam_v"}, %{{.*}}: tensor<i64> {loom.input = "step"}) -> (tensor<36xf32>, tensor<36xf32>, tensor<36xf32>, tensor<f32>, tensor<i1>)
+// CHECK:         %[[I:.*]] = loom.iota dim 0 : tensor<36xi64>
+// CHECK:         %[[D:.*]] = loom.constant dense<32> : tensor<36xi64>
+// CHECK:         loom.compare lt %[[I]], %[[D]]
+// CHECK-NOT:     call
+// CHECK:         return
 module attributes {loom.training = {lr = 1.0e-3 : f64, min_lr = 1.0e-4 : f64, warmup_steps = 10 : i64,
     total_steps = 100 : i64, beta1 = 0.9 : f64, beta2 = 0.95 : f64, eps = 1.0e-8 : f64,
     weight_decay = 0.1 : f64, clip_norm = 1.0 : f64}} {
