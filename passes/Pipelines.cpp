@@ -3,6 +3,7 @@
 #include "passes/Pipelines.h"
 
 #include "passes/Autodiff/Passes.h"
+#include "passes/Lowering/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -74,4 +75,5 @@ void mlir::loom::registerLoomPipelines() {
                              "Loom's autodiff phase: @grad_step and @apply_step, then cleanups",
                              [](OpPassManager &pm) { buildAutodiffPhase(pm); });
   registerLoomAutodiffPasses();
+  registerLoomLoweringPasses();
 }

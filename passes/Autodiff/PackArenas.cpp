@@ -153,6 +153,8 @@ struct PackArenasPass final : loom::impl::LoomPackArenasPassBase<PackArenasPass>
     for (unsigned i : dataArgs)
       fn.setArgAttrs(next++, inner.getArgAttrDict(i));
     fn.setArgAttr(next, "loom.arena", b.getStringAttr("grads"));
+    // The accumulated gradients are the gradient arena, updated.
+    fn.setResultAttr(1, "loom.arena", b.getStringAttr("grads"));
     b.setInsertionPointToStart(fn.addEntryBlock());
 
     // The per-tensor step's arguments: each parameter unpacked from its arena,
@@ -208,6 +210,9 @@ struct PackArenasPass final : loom::impl::LoomPackArenasPassBase<PackArenasPass>
     for (int k = 0; k < 4; ++k)
       fn.setArgAttr(k, "loom.arena", b.getStringAttr(names[k]));
     fn.setArgAttr(4, "loom.input", b.getStringAttr("step"));
+    // Parameters and moments are updated in their arenas.
+    for (int k = 0; k < 3; ++k)
+      fn.setResultAttr(k, "loom.arena", b.getStringAttr(names[k == 0 ? 0 : k + 1]));
     b.setInsertionPointToStart(fn.addEntryBlock());
     int64_t decayed = 0;
     for (const Slot &s : layout.trained)

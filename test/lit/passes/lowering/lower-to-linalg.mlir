@@ -1,0 +1,85 @@
+// RUN: loom-opt %s --split-input-file --loom-lower-to-linalg --verify-diagnostics | FileCheck %s
+
+/// [Rule: elementwise ops become parallel generics over tensor.empty]
+// CHECK-LABEL: func.func @elementwise
+//       CHECK:   %[[E:.*]] = tensor.empty() : tensor<8xf32>
+//       CHECK:   linalg.generic {{.*}}iterator_types = ["parallel"]{{.*}} ins(%{{.*}}, %{{.*}} : tensor<8xf32>, tensor<8xf32>) outs(%[[E]] : tensor<8xf32>)
+//       CHECK:     arith.mulf
+//       CHECK:   math.sqrt
+//       CHECK:   arith.cmpf olt
+//       CHECK:   arith.select
+//       CHECK:   arith.sitofp
+//   CHECK-NOT:   loom.
+func.func @elementwise(%a: tensor<8xf32>, %b: tensor<8xf32>, %i: tensor<8xi64>) -> tensor<8xf32> {
+  %m = loom.binary mul %a, %b : tensor<8xf32>
+  %s = loom.unary sqrt %m : tensor<8xf32>
+  %c = loom.compare lt %a, %b : tensor<8xf32>
+  %y = loom.select %c, %s, %a : tensor<8xi1>, tensor<8xf32>
+  %f = loom.cast %i : tensor<8xi64> to tensor<8xf32>
+  %z = loom.binary add %y, %f : tensor<8xf32>
+  return %z : tensor<8xf32>
+}
+
+// -----
+
+/// [Rule: a broadcast reads its operand through a projected map; a sum is a
+/// reduction generic over a zero fill; iota reads linalg.index]
+// CHECK-LABEL: func.func @broadcast_sum_iota
+//       CHECK:   linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel"]}
+//       CHECK:   linalg.fill
+//       CHECK:   iterator_types = ["parallel", "reduction"]
+//       CHECK:     arith.addf
+//       CHECK:   linalg.index 0
+//       CHECK:   arith.constant dense<2.000000e+00> : tensor<4xf32>
+func.func @broadcast_sum_iota(%r: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi64>, tensor<4xf32>) {
+  %b = loom.broadcast %r dims [0] : tensor<4xf32> -> tensor<4x8xf32>
+  %s = loom.reduce sum %b dims [1] acc(f32) : tensor<4x8xf32>
+  %i = loom.iota dim 0 : tensor<4xi64>
+  %c = loom.constant dense<2.0> : tensor<4xf32>
+  return %s, %i, %c : tensor<4xf32>, tensor<4xi64>, tensor<4xf32>
+}
+
+// -----
+
+/// [Rule: a result marked with an arena is written into that arena's argument]
+// CHECK-LABEL: func.func @tied
+//  CHECK-SAME: (%[[A:.*]]: tensor<8xf32> {loom.arena = "params"}
+//       CHECK:   %[[R:.*]] = bufferization.materialize_in_destination %{{.*}} in %[[A]]
+//       CHECK:   return %[[R]]
+func.func @tied(%a: tensor<8xf32> {loom.arena = "params"}, %b: tensor<8xf32>)
+    -> (tensor<8xf32> {loom.arena = "params"}) {
+  %y = loom.binary add %a, %b : tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+func.func @negative_not_lowered(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'loom.softmax' op loom-lower-to-linalg: this op is not lowered yet}}
+  %y = loom.softmax %x dim 1 acc(f32) : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @negative_float_to_int(%x: tensor<4xf32>) -> tensor<4xi32> {
+  // expected-error @+1 {{'loom.cast' op loom-lower-to-linalg: a float-to-integer cast is not lowered yet}}
+  %y = loom.cast %x : tensor<4xf32> to tensor<4xi32>
+  return %y : tensor<4xi32>
+}
+
+// -----
+
+func.func @negative_unary_kind(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'loom.unary' op loom-lower-to-linalg: unary kind 'silu' is not lowered yet}}
+  %y = loom.unary silu %x : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @negative_mean(%x: tensor<4x8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'loom.reduce' op loom-lower-to-linalg: a reduction other than a float sum in its own type is not lowered yet}}
+  %y = loom.reduce mean %x dims [1] acc(f32) : tensor<4x8xf32>
+  return %y : tensor<4xf32>
+}
