@@ -10,6 +10,7 @@ PACKAGES=(
   protobuf-compiler libprotobuf-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev
+  libopenblas-dev libssl-dev zlib1g-dev      # runtime: GEMM, bundle checksums, static protobuf
 )
 
 missing=()

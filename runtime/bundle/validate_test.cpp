@@ -1,0 +1,219 @@
+// One case per validation rule: the test manifest (test_manifest.h) with one field broken is
+// refused, with a message that names the place and the field.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "runtime/bundle/bundle.h"
+#include "runtime/bundle/test_manifest.h"
+
+namespace loom::rt {
+namespace {
+
+using namespace loom::bundle;  // NOLINT: the cases edit many message types
+
+struct Case {
+  std::string name;
+  std::function<void(Manifest*)> mutate;
+  std::string expected;  // a substring of the error message
+  StatusCode code = StatusCode::kInvalidFormat;
+};
+
+Launch* L(Manifest* m, int command) {
+  return m->mutable_entry_points(0)->mutable_plan(command)->mutable_launch();
+}
+LibraryCall* Gemm(Manifest* m) {
+  return m->mutable_entry_points(0)->mutable_plan(2)->mutable_library_call();
+}
+
+std::vector<Case> Cases() {
+  constexpr uint64_t kHuge = std::numeric_limits<uint64_t>::max();
+  return {
+      {"SchemaVersion", [](Manifest* m) { m->set_schema_version(2); }, "schema_version 2",
+       StatusCode::kUnsupported},
+      {"KernelAbiVersion", [](Manifest* m) { m->set_kernel_abi_version(0); },
+       "kernel_abi_version 0", StatusCode::kUnsupported},
+      {"Target", [](Manifest* m) { m->set_target("tpu"); }, "target: 'tpu'"},
+      {"ArenaEmptyName", [](Manifest* m) { m->mutable_arenas(1)->set_name(""); },
+       "arenas[1] ''.name: empty name"},
+      {"ArenaDuplicateName", [](Manifest* m) { m->mutable_arenas(2)->set_name("io"); },
+       "arenas[2] 'io'.name: duplicate name 'io'"},
+      {"ArenaTooLarge", [](Manifest* m) { m->mutable_arenas(0)->set_size_bytes(kHuge); },
+       "arenas[0] 'params'.size_bytes"},
+      {"ArenaAlignmentZero", [](Manifest* m) { m->mutable_arenas(0)->set_alignment(0); },
+       "arenas[0] 'params'.alignment: 0"},
+      {"ArenaAlignmentNotPowerOfTwo", [](Manifest* m) { m->mutable_arenas(0)->set_alignment(48); },
+       "alignment: 48 is not a power of two"},
+      {"ArenaKindUnspecified",
+       [](Manifest* m) { m->mutable_arenas(2)->set_kind(Arena::KIND_UNSPECIFIED); },
+       "arenas[2] 'act'.kind"},
+      {"ParameterDuplicateName", [](Manifest* m) { m->mutable_parameters(1)->set_name("W"); },
+       "parameters[1] 'W'.name: duplicate name"},
+      {"ParameterDType",
+       [](Manifest* m) { m->mutable_parameters(0)->set_dtype(DTYPE_UNSPECIFIED); },
+       "parameters[0] 'W': dtype 0"},
+      {"ParameterNegativeDim", [](Manifest* m) { m->mutable_parameters(0)->set_shape(0, -4); },
+       "parameters[0] 'W': shape [-4, 3]"},
+      {"ParameterShapeOverflow",
+       [](Manifest* m) { m->mutable_parameters(0)->set_shape(0, int64_t{1} << 62); },
+       "is negative or overflows"},
+      {"ParameterArenaIndex", [](Manifest* m) { m->mutable_parameters(0)->set_arena(7); },
+       "parameters[0] 'W': arena index 7 out of range"},
+      {"ParameterPastArenaEnd", [](Manifest* m) { m->mutable_parameters(1)->set_offset_bytes(56); },
+       "parameters[1] 'bias': offset_bytes 56 + size_bytes 12 exceeds arena 'params'"},
+      {"ParameterOffsetOverflow",
+       [](Manifest* m) { m->mutable_parameters(1)->set_offset_bytes(kHuge - 4); },
+       "exceeds arena 'params'"},
+      {"ParameterMisaligned", [](Manifest* m) { m->mutable_parameters(1)->set_offset_bytes(50); },
+       "offset_bytes 50 is not a multiple of the element size 4"},
+      {"ParameterWrongArenaKind", [](Manifest* m) { m->mutable_parameters(1)->set_arena(2); },
+       "parameters[1] 'bias'.arena: a trainable parameter must lie in a PARAMETERS arena"},
+      {"ParameterFrozenInTrainableArena",
+       [](Manifest* m) { m->mutable_parameters(1)->set_frozen(true); },
+       "a frozen parameter must lie in a FROZEN arena"},
+      {"ParameterOverlap", [](Manifest* m) { m->mutable_parameters(1)->set_offset_bytes(44); },
+       "parameters[1] 'bias': overlaps parameters[0] 'W'"},
+      {"ParameterInit",
+       [](Manifest* m) { m->mutable_parameters(0)->set_init(Parameter::INIT_UNSPECIFIED); },
+       "parameters[0] 'W'.init"},
+      {"ParameterInitStd", [](Manifest* m) { m->mutable_parameters(0)->set_init_std(NAN); },
+       "parameters[0] 'W'.init_std"},
+      {"KernelDuplicateName", [](Manifest* m) { m->mutable_kernels(1)->set_name("add_rows"); },
+       "kernels[1] 'add_rows'.name: duplicate"},
+      {"KernelSymbol", [](Manifest* m) { m->mutable_kernels(0)->set_symbol("1bad;"); },
+       "kernels[0] 'add_rows'.symbol: '1bad;' is not a C identifier"},
+      {"ChecksumPathEscapes", [](Manifest* m) { m->mutable_checksums(0)->set_path("../x.so"); },
+       "checksums[0] '../x.so'.path"},
+      {"ChecksumAbsolutePath", [](Manifest* m) { m->mutable_checksums(0)->set_path("/etc/x"); },
+       "checksums[0] '/etc/x'.path"},
+      {"ChecksumDuplicate", [](Manifest* m) { *m->add_checksums() = m->checksums(0); },
+       "checksums[1] 'kernels.so'.path: listed twice"},
+      {"ChecksumHex", [](Manifest* m) { m->mutable_checksums(0)->set_sha256_hex("ABC"); },
+       "sha256_hex: not 64 lowercase hex digits"},
+      {"KernelLibraryMissing", [](Manifest* m) { m->clear_kernel_library(); },
+       "kernel_library: empty, but the bundle has 2 kernels"},
+      {"KernelLibraryNotChecksummed", [](Manifest* m) { m->set_kernel_library("other.so"); },
+       "kernel_library: 'other.so' has no entry in checksums"},
+      {"EntryDuplicateName", [](Manifest* m) { *m->add_entry_points() = m->entry_points(0); },
+       "entry_points[1] 'forward'.name: duplicate"},
+      {"InputDuplicateName",
+       [](Manifest* m) {
+         *m->mutable_entry_points(0)->add_inputs() = m->entry_points(0).inputs(0);
+       },
+       "entry_points[0] 'forward'.inputs[1] 'x'.name: duplicate"},
+      {"OutputPastArena",
+       [](Manifest* m) { m->mutable_entry_points(0)->mutable_outputs(0)->set_offset_bytes(120); },
+       "entry_points[0] 'forward'.outputs[0] 'y': offset_bytes 120 + size_bytes 24 exceeds"},
+      {"InputDType",
+       [](Manifest* m) { m->mutable_entry_points(0)->mutable_inputs(0)->set_dtype(loom::bundle::DType(99)); },
+       "inputs[0] 'x': dtype 99"},
+      {"CommandNotSet", [](Manifest* m) { m->mutable_entry_points(0)->add_plan(); },
+       "entry_points[0] 'forward'.plan[5]: no command set"},
+      {"LaunchKernelIndex", [](Manifest* m) { L(m, 3)->set_kernel(2); },
+       "plan[3].launch.kernel: index 2 out of range (2 kernels)"},
+      {"LaunchGridRank", [](Manifest* m) { L(m, 3)->mutable_grid()->RemoveLast(); },
+       "plan[3].launch.grid: 2 entries, not 3"},
+      {"LaunchGridZero", [](Manifest* m) { L(m, 3)->set_grid(1, 0); },
+       "plan[3].launch.grid: [2, 0, 1]"},
+      {"LaunchGridTooLarge",
+       [](Manifest* m) {
+         L(m, 3)->set_grid(1, int64_t{1} << 40);
+         L(m, 3)->set_grid(2, int64_t{1} << 40);
+       },
+       "workgroups"},
+      {"LaunchArgCount", [](Manifest* m) { L(m, 4)->mutable_args()->RemoveLast(); },
+       "plan[4].launch.args: 1 buffers, but kernel 'softmax_rows' takes 2"},
+      {"LaunchScalarCount", [](Manifest* m) { L(m, 4)->add_scalars(1); },
+       "plan[4].launch.scalars: 2 scalars, but kernel 'softmax_rows' takes 1"},
+      {"LaunchViewArena", [](Manifest* m) { L(m, 4)->mutable_args(1)->set_arena(3); },
+       "plan[4].launch.args[1]: arena index 3 out of range"},
+      {"LaunchViewPastEnd", [](Manifest* m) { L(m, 4)->mutable_args(1)->set_size_bytes(kHuge); },
+       "plan[4].launch.args[1]: offset_bytes 64 + size_bytes"},
+      {"LibraryRoutine",
+       [](Manifest* m) { Gemm(m)->set_routine(LibraryCall::ROUTINE_UNSPECIFIED); },
+       "plan[2].library_call.routine: unknown routine 0"},
+      {"GemmNegativeDim", [](Manifest* m) { Gemm(m)->set_k(-1); },
+       "plan[2].library_call.k: -1 is not in [0, 2^31)"},
+      {"GemmLeadingDim", [](Manifest* m) { Gemm(m)->set_lda(3); },
+       "plan[2].library_call.lda: is smaller than the stored columns of a"},
+      {"GemmViewTooSmall", [](Manifest* m) { Gemm(m)->set_m(3); },
+       "plan[2].library_call.args[0] (a).size_bytes: 32 holds fewer than the 12 floats"},
+      {"GemmTransposedViewTooSmall", [](Manifest* m) { Gemm(m)->set_trans_b(true); },
+       "library_call.ldb: is smaller than the stored columns of b"},
+      {"GemmArgCount", [](Manifest* m) { Gemm(m)->mutable_args()->RemoveLast(); },
+       "plan[2].library_call.args: 2 views, not 3"},
+      {"GemmMisaligned",
+       [](Manifest* m) {
+         Gemm(m)->mutable_args(2)->set_offset_bytes(66);
+         Gemm(m)->mutable_args(2)->set_size_bytes(24);
+       },
+       "args[2] (c).offset_bytes: 66 is not a multiple of 4"},
+      {"GemmAliasing", [](Manifest* m) { Gemm(m)->mutable_args(2)->set_offset_bytes(8); },
+       "plan[2].library_call.args[2] (c): overlaps a or b"},
+      {"GemmAlpha", [](Manifest* m) { Gemm(m)->set_alpha(INFINITY); },
+       "alpha and beta must be finite"},
+      {"CopySizes",
+       [](Manifest* m) {
+         m->mutable_entry_points(0)->mutable_plan(0)->mutable_copy()->mutable_dst()->set_size_bytes(
+             16);
+       },
+       "plan[0].copy: src size_bytes 32 != dst size_bytes 16"},
+      {"CopyOverlap",
+       [](Manifest* m) {
+         auto* copy = m->mutable_entry_points(0)->mutable_plan(0)->mutable_copy();
+         copy->mutable_dst()->set_arena(1);
+         copy->mutable_dst()->set_offset_bytes(16);
+       },
+       "plan[0].copy: src overlaps dst"},
+      {"CopyPastEnd",
+       [](Manifest* m) {
+         m->mutable_entry_points(0)
+             ->mutable_plan(0)
+             ->mutable_copy()
+             ->mutable_src()
+             ->set_offset_bytes(100);
+       },
+       "plan[0].copy.src: offset_bytes 100 + size_bytes 32 exceeds arena 'io'"},
+      {"FillNoPattern",
+       [](Manifest* m) {
+         m->mutable_entry_points(0)->mutable_plan(1)->mutable_fill()->clear_pattern();
+       },
+       "plan[1].fill: needs an f32 or a 1..64-byte pattern"},
+      {"FillSizeNotMultiple",
+       [](Manifest* m) {
+         m->mutable_entry_points(0)->mutable_plan(1)->mutable_fill()->set_bytes("abcde");
+       },
+       "plan[1].fill.view.size_bytes: 24 is not a multiple of the pattern's 5 bytes"},
+  };
+}
+
+class ValidateTest : public ::testing::TestWithParam<Case> {};
+
+TEST(ValidateTest, TestManifestIsValid) {
+  Status status = ValidateManifest(testing::TestManifest(), "b/manifest.pb");
+  EXPECT_TRUE(status.ok()) << status.ToString();
+}
+
+TEST_P(ValidateTest, Refused) {
+  const Case& c = GetParam();
+  Manifest manifest = testing::TestManifest();
+  c.mutate(&manifest);
+  Status status = ValidateManifest(manifest, "b/manifest.pb");
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), c.code) << status.ToString();
+  EXPECT_NE(status.message().find("b/manifest.pb: "), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find(c.expected), std::string::npos)
+      << "message: " << status.message() << "\nexpected to contain: " << c.expected;
+}
+
+INSTANTIATE_TEST_SUITE_P(Rules, ValidateTest, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<Case>& param) {
+                           return param.param.name;
+                         });
+
+}  // namespace
+}  // namespace loom::rt

@@ -1,0 +1,196 @@
+#include "runtime/exec/program.h"
+
+#include <cstring>
+
+#include "runtime/bundle/bundle_dtype.h"
+#include "runtime/exec/plan_executor.h"
+#include "runtime/io/byte_source.h"
+#include "runtime/io/safetensors.h"
+
+namespace loom::rt {
+namespace {
+
+using loom::bundle::Parameter;
+using loom::bundle::TensorSig;
+
+Shape ShapeOf(const google::protobuf::RepeatedField<int64_t>& dims) {
+  return Shape(dims.begin(), dims.end());
+}
+
+// The bytes of 1 in `dtype` (i1 is a byte 1; bf16 and f16 have exact encodings of 1).
+std::string OneBytes(DType dtype) {
+  auto bytes = [](auto v) { return std::string(reinterpret_cast<const char*>(&v), sizeof(v)); };
+  switch (dtype) {
+    case DType::kF64:
+      return bytes(1.0);
+    case DType::kF32:
+      return bytes(1.0f);
+    case DType::kBF16:
+      return bytes(uint16_t{0x3F80});
+    case DType::kF16:
+      return bytes(uint16_t{0x3C00});
+    case DType::kI64:
+      return bytes(int64_t{1});
+    case DType::kI32:
+      return bytes(int32_t{1});
+    case DType::kI8:
+    case DType::kI1:
+      return bytes(int8_t{1});
+  }
+  return {};
+}
+
+// A validated tensor's dtype and byte size.
+std::pair<DType, uint64_t> TypeAndSize(int dtype,
+                                       const google::protobuf::RepeatedField<int64_t>& shape) {
+  DType rt_dtype = *FromBundleDType(static_cast<loom::bundle::DType>(dtype));
+  return {rt_dtype, *CheckedByteSize(rt_dtype, ShapeOf(shape))};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Program>> Program::Load(Bundle bundle, ThreadPool* pool) {
+  if (bundle.manifest.target() != "cpu") {
+    return MakeStatus(StatusCode::kUnsupported, bundle.dir, ": target '", bundle.manifest.target(),
+                      "' cannot run here: this runtime executes \"cpu\" bundles only");
+  }
+  std::unique_ptr<Program> program(new Program(std::move(bundle), pool));
+  const auto& manifest = program->bundle_.manifest;
+  for (const auto& arena : manifest.arenas()) {
+    Result<HostArena> memory =
+        HostArena::Allocate(arena.name(), arena.size_bytes(), arena.alignment());
+    if (!memory.ok()) {
+      return Status(memory.status().code(), program->dir() + ": " + memory.status().message());
+    }
+    program->arena_bases_.push_back(memory->data());
+    program->arenas_.push_back(std::move(memory).value());
+  }
+  LOOM_ASSIGN_OR_RETURN(program->kernels_, KernelLibrary::Open(program->bundle_.kernel_library_path,
+                                                               manifest.kernels()));
+  LOOM_RETURN_IF_ERROR(program->InitParameters());
+  return program;
+}
+
+Status Program::InitParameters() {
+  const auto& params = bundle_.manifest.parameters();
+  parameter_set_.assign(params.size(), false);
+  for (int i = 0; i < params.size(); ++i) {
+    const Parameter& p = params[i];
+    if (p.init() == Parameter::NORMAL) continue;  // must be loaded
+    parameter_set_[i] = true;
+    if (p.init() == Parameter::ZEROS) continue;  // arenas start zero-filled
+    auto [dtype, size] = TypeAndSize(p.dtype(), p.shape());
+    const std::string one = OneBytes(dtype);
+    std::byte* dst = At(p.arena(), p.offset_bytes());
+    for (uint64_t at = 0; at < size; at += one.size())
+      std::memcpy(dst + at, one.data(), one.size());
+  }
+  return OkStatus();
+}
+
+const loom::bundle::EntryPoint* Program::FindEntryPoint(const std::string& name) const {
+  for (const auto& entry : bundle_.manifest.entry_points()) {
+    if (entry.name() == name) return &entry;
+  }
+  return nullptr;
+}
+
+int Program::FindParameter(const std::string& name) const {
+  const auto& params = bundle_.manifest.parameters();
+  for (int i = 0; i < params.size(); ++i) {
+    if (params[i].name() == name) return i;
+  }
+  return -1;
+}
+
+Status Program::LoadParameters(const std::string& path) {
+  LOOM_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(path));
+  LOOM_ASSIGN_OR_RETURN(SafetensorsIndex index, ReadSafetensorsIndex(*source));
+  for (const auto& [name, entry] : index.tensors) {
+    int i = FindParameter(name);
+    if (i < 0) {
+      return MakeStatus(StatusCode::kInvalidArgument, path, ": tensor '", name,
+                        "' is not a parameter of ", dir());
+    }
+    const Parameter& p = bundle_.manifest.parameters(i);
+    auto [dtype, size] = TypeAndSize(p.dtype(), p.shape());
+    if (entry.dtype != dtype || entry.shape != ShapeOf(p.shape())) {
+      return MakeStatus(StatusCode::kInvalidArgument, path, ": tensor '", name, "' is ",
+                        DTypeName(entry.dtype), ShapeToString(entry.shape), ", but ", dir(),
+                        " declares ", DTypeName(dtype), ShapeToString(ShapeOf(p.shape())));
+    }
+    if (size > 0) {
+      LOOM_RETURN_IF_ERROR(
+          source->ReadAt(index.data_start + entry.begin, At(p.arena(), p.offset_bytes()), size));
+    }
+    parameter_set_[i] = true;
+  }
+  return OkStatus();
+}
+
+Status Program::SetParameter(const std::string& name, const HostTensor& value) {
+  int i = FindParameter(name);
+  if (i < 0) return MakeStatus(StatusCode::kNotFound, dir(), ": no parameter '", name, "'");
+  const Parameter& p = bundle_.manifest.parameters(i);
+  auto [dtype, size] = TypeAndSize(p.dtype(), p.shape());
+  if (value.dtype() != dtype || value.shape() != ShapeOf(p.shape())) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(), ": parameter '", name, "' is ",
+                      DTypeName(dtype), ShapeToString(ShapeOf(p.shape())), ", not ",
+                      DTypeName(value.dtype()), ShapeToString(value.shape()));
+  }
+  if (size > 0) std::memcpy(At(p.arena(), p.offset_bytes()), value.data(), size);
+  parameter_set_[i] = true;
+  return OkStatus();
+}
+
+Result<HostTensor> Program::GetParameter(const std::string& name) const {
+  int i = FindParameter(name);
+  if (i < 0) return MakeStatus(StatusCode::kNotFound, dir(), ": no parameter '", name, "'");
+  const Parameter& p = bundle_.manifest.parameters(i);
+  auto [dtype, size] = TypeAndSize(p.dtype(), p.shape());
+  LOOM_ASSIGN_OR_RETURN(HostTensor value, HostTensor::Allocate(dtype, ShapeOf(p.shape())));
+  if (size > 0) std::memcpy(value.data(), At(p.arena(), p.offset_bytes()), size);
+  return value;
+}
+
+Result<std::vector<HostTensor>> Program::Run(const std::string& name,
+                                             const std::vector<const HostTensor*>& inputs) {
+  const loom::bundle::EntryPoint* entry = FindEntryPoint(name);
+  if (entry == nullptr) {
+    return MakeStatus(StatusCode::kNotFound, dir(), ": no entry point '", name, "'");
+  }
+  for (size_t i = 0; i < parameter_set_.size(); ++i) {
+    if (!parameter_set_[i]) {
+      return MakeStatus(StatusCode::kInvalidArgument, dir(), ": parameter '",
+                        bundle_.manifest.parameters(static_cast<int>(i)).name(),
+                        "' (init NORMAL) has not been loaded; load weights first (--params)");
+    }
+  }
+  if (inputs.size() != static_cast<size_t>(entry->inputs_size())) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(), ": entry point '", name, "' takes ",
+                      entry->inputs_size(), " inputs, got ", inputs.size());
+  }
+  for (int i = 0; i < entry->inputs_size(); ++i) {
+    const TensorSig& sig = entry->inputs(i);
+    auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
+    const HostTensor& value = *inputs[i];
+    if (value.dtype() != dtype || value.shape() != ShapeOf(sig.shape())) {
+      return MakeStatus(StatusCode::kInvalidArgument, dir(), ": ", name, " input ", i, " '",
+                        sig.name(), "' must be ", DTypeName(dtype),
+                        ShapeToString(ShapeOf(sig.shape())), ", got ", DTypeName(value.dtype()),
+                        ShapeToString(value.shape()));
+    }
+    if (size > 0) std::memcpy(At(sig.arena(), sig.offset_bytes()), value.data(), size);
+  }
+  ExecutePlan(*entry, PlanContext{arena_bases_, kernels_, *pool_});
+  std::vector<HostTensor> outputs;
+  for (const TensorSig& sig : entry->outputs()) {
+    auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
+    LOOM_ASSIGN_OR_RETURN(HostTensor value, HostTensor::Allocate(dtype, ShapeOf(sig.shape())));
+    if (size > 0) std::memcpy(value.data(), At(sig.arena(), sig.offset_bytes()), size);
+    outputs.push_back(std::move(value));
+  }
+  return outputs;
+}
+
+}  // namespace loom::rt

@@ -1,0 +1,64 @@
+// Program: one loaded bundle, ready to run: its arenas in host memory, its kernel library
+// opened, its parameters loaded or initialized. Programs are independent (each owns its arenas),
+// so a Session can hold several at once (issue 5, item 5).
+#ifndef LOOM_RUNTIME_EXEC_PROGRAM_H_
+#define LOOM_RUNTIME_EXEC_PROGRAM_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/base/host_tensor.h"
+#include "runtime/base/status.h"
+#include "runtime/bundle/bundle.h"
+#include "runtime/exec/arena.h"
+#include "runtime/exec/kernel_library.h"
+#include "runtime/exec/thread_pool.h"
+
+namespace loom::rt {
+
+class Program {
+ public:
+  // Refuses a bundle whose target is not "cpu" (the CUDA executor is not built). Allocates the
+  // arenas (zero-filled), fills ONES parameters, opens the kernel library. `pool` must outlive
+  // the program.
+  static Result<std::unique_ptr<Program>> Load(Bundle bundle, ThreadPool* pool);
+
+  const loom::bundle::Manifest& manifest() const { return bundle_.manifest; }
+  const std::string& dir() const { return bundle_.dir; }
+  // nullptr when the program has no entry point `name`.
+  const loom::bundle::EntryPoint* FindEntryPoint(const std::string& name) const;
+
+  // Reads every tensor of a safetensors file into the parameter of the same name; dtypes and
+  // shapes must match exactly, and a tensor that is no parameter is an error (a weights file
+  // for another program). Parameters the file lacks keep their values.
+  Status LoadParameters(const std::string& safetensors_path);
+  Status SetParameter(const std::string& name, const HostTensor& value);
+  Result<HostTensor> GetParameter(const std::string& name) const;
+
+  // Runs entry point `name` on `inputs` (in signature order, dtypes and shapes exact) and
+  // returns its outputs in signature order. Refuses to run while a NORMAL-initialized
+  // parameter has not been loaded (the runtime does not draw random weights yet).
+  Result<std::vector<HostTensor>> Run(const std::string& name,
+                                      const std::vector<const HostTensor*>& inputs);
+
+ private:
+  Program(Bundle bundle, ThreadPool* pool) : bundle_(std::move(bundle)), pool_(pool) {}
+  Status InitParameters();
+  int FindParameter(const std::string& name) const;
+  // Null for an empty arena (whose views are all empty), never null + offset.
+  std::byte* At(uint32_t arena, uint64_t offset) const {
+    return arena_bases_[arena] == nullptr ? nullptr : arena_bases_[arena] + offset;
+  }
+
+  Bundle bundle_;
+  ThreadPool* pool_;
+  std::vector<HostArena> arenas_;
+  std::vector<std::byte*> arena_bases_;
+  KernelLibrary kernels_;
+  std::vector<bool> parameter_set_;  // by parameter index: loaded or initialized
+};
+
+}  // namespace loom::rt
+
+#endif  // LOOM_RUNTIME_EXEC_PROGRAM_H_

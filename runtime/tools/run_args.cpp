@@ -1,0 +1,85 @@
+#include "runtime/tools/run_args.h"
+
+#include <cstdlib>
+
+namespace loom::rt {
+
+const char kRunUsage[] =
+    "usage: loom-run run DIR --function F [--params W.safetensors]...\n"
+    "           [--input @a.npy]... | [--inputs-safetensors IN.safetensors]\n"
+    "           [--output @b.npy]... [--outputs-safetensors OUT.safetensors] [--threads N]\n"
+    "Runs entry point F of the bundle in DIR on the CPU. --input/--output files follow the\n"
+    "entry point's signature order; safetensors files bind tensors by name.\n";
+
+namespace {
+
+std::string File(const std::string& arg) {
+  return !arg.empty() && arg[0] == '@' ? arg.substr(1) : arg;
+}
+
+Status Usage(const std::string& what) {
+  return MakeStatus(StatusCode::kInvalidArgument, what, " (see loom-run run --help)");
+}
+
+}  // namespace
+
+Result<RunArgs> ParseRunArgs(const std::vector<std::string>& args) {
+  RunArgs out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      out.help = true;
+      return out;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      if (!out.bundle_dir.empty()) return Usage("unexpected argument '" + arg + "'");
+      out.bundle_dir = arg;
+      continue;
+    }
+    // Every flag takes a value: "--flag value" or "--flag=value".
+    std::string flag = arg, value;
+    size_t eq = arg.find('=');
+    if (eq != std::string::npos) {
+      flag = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return Usage(flag + " needs a value");
+    }
+    if (value.empty()) return Usage(flag + " needs a value");
+    if (flag == "--function") {
+      out.function = value;
+    } else if (flag == "--params") {
+      out.params.push_back(File(value));
+    } else if (flag == "--input") {
+      out.inputs.push_back(File(value));
+    } else if (flag == "--inputs-safetensors") {
+      out.inputs_safetensors = File(value);
+    } else if (flag == "--output") {
+      out.outputs.push_back(File(value));
+    } else if (flag == "--outputs-safetensors") {
+      out.outputs_safetensors = File(value);
+    } else if (flag == "--threads") {
+      char* end = nullptr;
+      long threads = std::strtol(value.c_str(), &end, 10);
+      if (*end != '\0' || threads < 1 || threads > 1024) {
+        return Usage("--threads '" + value + "' is not a number in [1, 1024]");
+      }
+      out.threads = static_cast<int>(threads);
+    } else {
+      return Usage("unknown flag '" + flag + "'");
+    }
+  }
+  if (out.bundle_dir.empty()) return Usage("missing the bundle directory");
+  if (out.function.empty()) return Usage("missing --function");
+  if (!out.inputs.empty() && !out.inputs_safetensors.empty()) {
+    return Usage("--input and --inputs-safetensors cannot be combined");
+  }
+  if (out.outputs.empty() && out.outputs_safetensors.empty()) {
+    return Usage("no --output or --outputs-safetensors: the results would be lost");
+  }
+  return out;
+}
+
+}  // namespace loom::rt
