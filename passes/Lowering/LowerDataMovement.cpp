@@ -1,0 +1,165 @@
+//===- LowerDataMovement.cpp - layout, gather and scatter ops to linalg ---===//
+//
+// transpose: a generic reading through the inverse permutation; slice:
+// tensor.extract_slice; concat: tensor.insert_slice of each input into a
+// tensor.empty; reshape (static): collapse to 1-D, expand to the result;
+// gather: a generic over the result whose body extracts from the source at
+// the (clamped) index; scatter_add: a generic over dest's shape with a
+// reduction over the index positions, adding the updates whose index hits the
+// element in position order (DESIGN.md §4: no atomics; the interpreter's
+// order).
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Lowering/LowerCommon.h"
+
+using namespace mlir;
+using namespace mlir::loom;
+
+namespace mlir::loom::lowering {
+namespace {
+
+bool allStatic(Operation *op) {
+  auto isStatic = [](Type t) {
+    auto r = dyn_cast<RankedTensorType>(t);
+    return !r || r.hasStaticShape();
+  };
+  return llvm::all_of(op->getOperandTypes(), isStatic) && llvm::all_of(op->getResultTypes(), isStatic);
+}
+
+/// An index-typed value of `x` clamped to [0, size).
+Value clampedIndex(OpBuilder &b, Location loc, Value x, int64_t size) {
+  Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), x);
+  Value lo = arith::ConstantIndexOp::create(b, loc, 0);
+  Value hi = arith::ConstantIndexOp::create(b, loc, size - 1);
+  return arith::MinSIOp::create(b, loc, arith::MaxSIOp::create(b, loc, i, lo), hi);
+}
+
+} // namespace
+
+Lowered lowerDataMovement(OpBuilder &b, Operation *op, Value &result) {
+  Location loc = op->getLoc();
+  MLIRContext *ctx = b.getContext();
+  if (!isa<TransposeOp, SliceOp, ConcatOp, ReshapeOp, GatherOp, ScatterAddOp>(op))
+    return std::nullopt;
+  if (!allStatic(op))
+    return notLowered(op, "this op on bounded dynamic shapes");
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  int64_t rank = type.getRank();
+
+  if (auto tr = dyn_cast<TransposeOp>(op)) {
+    // result[i...] = input[j...] with j[perm[i]] = i.
+    SmallVector<AffineExpr> in(rank);
+    for (int64_t i = 0; i < rank; ++i)
+      in[tr.getPerm()[i]] = b.getAffineDimExpr(i);
+    result = generic(b, loc, type, {tr.getInput()}, {AffineMap::get(rank, 0, in, ctx)},
+                     [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    return success();
+  }
+  if (auto sl = dyn_cast<SliceOp>(op)) {
+    auto in = sl.getInput().getType();
+    SmallVector<int64_t> offsets, sizes, strides;
+    for (int64_t d = 0; d < rank; ++d) {
+      bool whole = sl.getSizes()[d] == -1;
+      offsets.push_back(whole ? 0 : sl.getOffsets()[d]);
+      sizes.push_back(whole ? in.getDimSize(d) : sl.getSizes()[d]);
+      strides.push_back(whole ? 1 : sl.getStrides()[d]);
+    }
+    result = tensor::ExtractSliceOp::create(b, loc, type, sl.getInput(), ValueRange{}, ValueRange{},
+                                            ValueRange{}, b.getDenseI64ArrayAttr(offsets),
+                                            b.getDenseI64ArrayAttr(sizes),
+                                            b.getDenseI64ArrayAttr(strides));
+    return success();
+  }
+  if (auto cat = dyn_cast<ConcatOp>(op)) {
+    Value acc = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+    int64_t offset = 0, dim = cat.getDim();
+    for (Value in : cat.getInputs()) {
+      auto t = cast<RankedTensorType>(in.getType());
+      SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
+      offsets[dim] = offset;
+      acc = tensor::InsertSliceOp::create(b, loc, in, acc, ValueRange{}, ValueRange{}, ValueRange{},
+                                          b.getDenseI64ArrayAttr(offsets),
+                                          b.getDenseI64ArrayAttr(t.getShape()),
+                                          b.getDenseI64ArrayAttr(strides));
+      offset += t.getDimSize(dim);
+    }
+    result = acc;
+    return success();
+  }
+  if (auto rs = dyn_cast<ReshapeOp>(op)) {
+    auto in = rs.getInput().getType();
+    if (in.getRank() == 0 || rank == 0)
+      return notLowered(op, "a reshape from or to rank 0");
+    auto flat = RankedTensorType::get({in.getNumElements()}, in.getElementType());
+    ReassociationIndices all;
+    for (int64_t d = 0; d < in.getRank(); ++d)
+      all.push_back(d);
+    Value v = rs.getInput();
+    if (in.getRank() != 1)
+      v = tensor::CollapseShapeOp::create(b, loc, flat, v, SmallVector<ReassociationIndices>{all});
+    ReassociationIndices outAll;
+    for (int64_t d = 0; d < rank; ++d)
+      outAll.push_back(d);
+    if (rank != 1)
+      v = tensor::ExpandShapeOp::create(b, loc, type, v, SmallVector<ReassociationIndices>{outAll});
+    result = v;
+    return success();
+  }
+  if (auto g = dyn_cast<GatherOp>(op)) {
+    auto src = g.getSource().getType();
+    auto idx = g.getIndices().getType();
+    int64_t axis = g.getAxis(), ir = idx.getRank();
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t d = 0; d < ir; ++d)
+      idxExprs.push_back(b.getAffineDimExpr(axis + d));
+    Value source = g.getSource();
+    result = generic(b, loc, type, {g.getIndices()}, {AffineMap::get(rank, 0, idxExprs, ctx)},
+                     [&](OpBuilder &nb, Location l, ValueRange a) {
+                       SmallVector<Value> at;
+                       for (int64_t d = 0; d < axis; ++d)
+                         at.push_back(linalg::IndexOp::create(nb, l, d));
+                       at.push_back(clampedIndex(nb, l, a[0], src.getDimSize(axis)));
+                       for (int64_t d = axis + ir; d < rank; ++d)
+                         at.push_back(linalg::IndexOp::create(nb, l, d));
+                       return tensor::ExtractOp::create(nb, l, source, at).getResult();
+                     });
+    return success();
+  }
+  auto sc = cast<ScatterAddOp>(op);
+  auto idx = sc.getIndices().getType();
+  int64_t axis = sc.getAxis(), ir = idx.getRank();
+  // Loops: dest's dims (parallel), then the index dims (reduction).
+  unsigned loops = rank + ir;
+  SmallVector<AffineExpr> upd, ids, out;
+  for (int64_t d = 0; d < rank; ++d)
+    out.push_back(b.getAffineDimExpr(d));
+  for (int64_t d = 0; d < axis; ++d)
+    upd.push_back(b.getAffineDimExpr(d));
+  for (int64_t d = 0; d < ir; ++d) {
+    upd.push_back(b.getAffineDimExpr(rank + d));
+    ids.push_back(b.getAffineDimExpr(rank + d));
+  }
+  for (int64_t d = axis + 1; d < rank; ++d)
+    upd.push_back(b.getAffineDimExpr(d));
+  SmallVector<AffineMap> maps{AffineMap::get(loops, 0, upd, ctx), AffineMap::get(loops, 0, ids, ctx),
+                              AffineMap::get(loops, 0, out, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  iterators.append(ir, utils::IteratorType::reduction);
+  bool isFloat = isa<FloatType>(type.getElementType());
+  result = linalg::GenericOp::create(
+               b, loc, TypeRange{type}, ValueRange{sc.getUpdates(), sc.getIndices()},
+               ValueRange{sc.getDest()}, maps, iterators, "", "",
+               [&](OpBuilder &nb, Location l, ValueRange a) {
+                 Value k = arith::IndexCastOp::create(nb, l, nb.getIndexType(), a[1]);
+                 Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, k,
+                                                   linalg::IndexOp::create(nb, l, axis));
+                 Value s = isFloat ? Value(arith::AddFOp::create(nb, l, a[2], a[0]))
+                                   : arith::AddIOp::create(nb, l, a[2], a[0]);
+                 linalg::YieldOp::create(nb, l, arith::SelectOp::create(nb, l, hit, s, a[2]).getResult());
+               })
+               .getResult(0);
+  return success();
+}
+
+} // namespace mlir::loom::lowering
