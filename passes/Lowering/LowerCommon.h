@@ -1,7 +1,8 @@
 //===- LowerCommon.h - helpers shared by the loom-lower-to-linalg families -===//
 //
 // Each op family has one file (LowerElementwise.cpp, LowerContraction.cpp,
-// LowerReduction.cpp, LowerDataMovement.cpp) with one entry point:
+// LowerReduction.cpp, LowerDataMovement.cpp, LowerNorm.cpp, LowerSort.cpp,
+// LowerRandom.cpp) with one entry point:
 // `lowerX(b, op, result)` returns std::nullopt when `op` is not in the family,
 // failure (after an error naming what is not lowered yet) when it is but
 // cannot be lowered, and success with `result` set otherwise.
@@ -33,6 +34,17 @@ Value filled(OpBuilder &b, Location loc, RankedTensorType type, Value value);
 Value scalar(OpBuilder &b, Location loc, Type type, double value);
 /// Converts a scalar between numeric types with CastOp's rules.
 Value castScalar(OpBuilder &b, Location loc, Value x, Type to);
+using ReduceBodyFn = function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>;
+/// A reduction generic of `inputs` (read with identity maps over the input's
+/// rank) into `inits`, reducing `dims`; results keep only the other dims.
+SmallVector<Value> reduceGeneric(OpBuilder &b, Location loc, ValueRange inputs, ValueRange inits,
+                                 int64_t rank, ArrayRef<int64_t> dims, ReduceBodyFn body);
+/// `shape` without `dims`.
+SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> dims);
+/// A generic over `type` whose body gets `more` (identity maps) and then
+/// `source` (of the reduced shape, `dims` dropped) read at each element.
+Value expand(OpBuilder &b, Location loc, Value source, RankedTensorType type,
+             ArrayRef<int64_t> dims, BodyFn body, ValueRange more = {});
 /// The "'loom.X' op loom-lower-to-linalg: WHAT is not lowered yet" error.
 LogicalResult notLowered(Operation *op, const Twine &what);
 
@@ -41,6 +53,10 @@ Lowered lowerElementwise(OpBuilder &b, Operation *op, Value &result);
 Lowered lowerContraction(OpBuilder &b, Operation *op, Value &result);
 Lowered lowerReduction(OpBuilder &b, Operation *op, Value &result);
 Lowered lowerDataMovement(OpBuilder &b, Operation *op, Value &result);
+/// Families whose ops may have several results set one value per result.
+Lowered lowerNorm(OpBuilder &b, Operation *op, SmallVectorImpl<Value> &results);
+Lowered lowerSort(OpBuilder &b, Operation *op, SmallVectorImpl<Value> &results);
+Lowered lowerRandom(OpBuilder &b, Operation *op, SmallVectorImpl<Value> &results);
 
 } // namespace mlir::loom::lowering
 

@@ -7,7 +7,8 @@
 // first maximum, NaN above everything. softmax and log_softmax are three
 // passes over the row (max, Σ exp(x - max), the result). cumsum is a
 // generic over (i, j) that adds x[j] where j ≤ i (j < i exclusive; mirrored
-// for reverse): O(n²) work, but in the interpreter's order.
+// for reverse): O(n²) work, but in the interpreter's order. cross_entropy
+// shares softmax's row statistics and picks x[target] with tensor.extract.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,54 +21,6 @@ using namespace mlir::loom;
 
 namespace mlir::loom::lowering {
 namespace {
-
-/// A reduction generic of `inputs` (read with identity maps over the input's
-/// rank) into `inits`, reducing `dims`; results keep only the other dims.
-SmallVector<Value> reduceGeneric(OpBuilder &b, Location loc, ValueRange inputs, ValueRange inits,
-                                 int64_t rank, ArrayRef<int64_t> dims,
-                                 function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
-  SmallVector<AffineExpr> kept;
-  SmallVector<utils::IteratorType> iterators;
-  for (int64_t d = 0; d < rank; ++d) {
-    bool reduced = llvm::is_contained(dims, d);
-    iterators.push_back(reduced ? utils::IteratorType::reduction : utils::IteratorType::parallel);
-    if (!reduced)
-      kept.push_back(b.getAffineDimExpr(d));
-  }
-  SmallVector<AffineMap> maps(inputs.size(), b.getMultiDimIdentityMap(rank));
-  maps.append(inits.size(), AffineMap::get(rank, 0, kept, b.getContext()));
-  SmallVector<Type> types;
-  for (Value v : inits)
-    types.push_back(v.getType());
-  auto op = linalg::GenericOp::create(b, loc, types, inputs, inits, maps, iterators, "", "",
-                                      [&](OpBuilder &nb, Location l, ValueRange a) {
-                                        linalg::YieldOp::create(nb, l, body(nb, l, a));
-                                      });
-  return SmallVector<Value>(op.getResults());
-}
-
-/// The reduced shape (dims dropped).
-SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> dims) {
-  SmallVector<int64_t> out;
-  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d)
-    if (!llvm::is_contained(dims, d))
-      out.push_back(shape[d]);
-  return out;
-}
-
-/// A value read from `source` (reduced shape) at each element of `type`.
-Value expand(OpBuilder &b, Location loc, Value source, RankedTensorType type,
-             ArrayRef<int64_t> dims, BodyFn body, ValueRange more = {}) {
-  SmallVector<AffineExpr> kept;
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    if (!llvm::is_contained(dims, d))
-      kept.push_back(b.getAffineDimExpr(d));
-  SmallVector<Value> inputs(more);
-  SmallVector<AffineMap> maps(more.size(), b.getMultiDimIdentityMap(type.getRank()));
-  inputs.push_back(source);
-  maps.push_back(AffineMap::get(type.getRank(), 0, kept, b.getContext()));
-  return generic(b, loc, type, inputs, maps, body);
-}
 
 Value lowest(OpBuilder &b, Location loc, Type t, bool max) {
   if (auto f = dyn_cast<FloatType>(t))
@@ -181,39 +134,94 @@ LogicalResult lowerArgmax(OpBuilder &b, ArgmaxOp op, Value &result) {
   return success();
 }
 
-template <typename OpT>
-LogicalResult lowerSoftmax(OpBuilder &b, OpT op, bool logarithm, Value &result) {
-  auto type = cast<RankedTensorType>(op.getType());
-  if (!type.hasStaticShape())
-    return notLowered(op, "a softmax of bounded dynamic shape");
-  Location loc = op.getLoc();
-  Type acc = op.getAcc(), e = type.getElementType();
-  int64_t dim = op.getDim();
+/// The interpreter's row statistics along `dim` in `acc`: the max (taken as
+/// x > m ? x : m, so a NaN does not become it), z = x − max elementwise, and
+/// Σ exp(z) in index order.
+struct RowStats {
+  Value max, z, sum;
+};
+
+RowStats rowStats(OpBuilder &b, Location loc, Value input, int64_t dim, Type acc) {
+  auto type = cast<RankedTensorType>(input.getType());
   auto rowType = RankedTensorType::get(reducedShape(type.getShape(), {dim}), acc);
-  // max as the interpreter takes it: x > m ? x : m (a NaN does not become the max).
   Value maxInit = filled(b, loc, rowType, lowest(b, loc, acc, true));
-  Value max = reduceGeneric(b, loc, {op.getInput()}, {maxInit}, type.getRank(), {dim},
+  Value max = reduceGeneric(b, loc, {input}, {maxInit}, type.getRank(), {dim},
                             [&](OpBuilder &nb, Location l, ValueRange a) -> SmallVector<Value> {
                               Value x = castScalar(nb, l, a[0], acc);
                               Value gt = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, x, a[1]);
                               return {arith::SelectOp::create(nb, l, gt, x, a[1]).getResult()};
                             })[0];
   auto fullAcc = RankedTensorType::get(type.getShape(), acc);
-  // z = x - max, elementwise in acc.
   Value z = expand(b, loc, max, fullAcc, {dim}, [&](OpBuilder &nb, Location l, ValueRange a) {
     return arith::SubFOp::create(nb, l, castScalar(nb, l, a[0], acc), a[1]).getResult();
-  }, {op.getInput()});
+  }, {input});
   Value sumInit = filled(b, loc, rowType, scalar(b, loc, acc, 0.0));
   Value sum = reduceGeneric(b, loc, {z}, {sumInit}, type.getRank(), {dim},
                             [&](OpBuilder &nb, Location l, ValueRange a) -> SmallVector<Value> {
                               return {arith::AddFOp::create(nb, l, a[1], math::ExpOp::create(nb, l, a[0]))
                                           .getResult()};
                             })[0];
-  result = expand(b, loc, sum, type, {dim}, [&](OpBuilder &nb, Location l, ValueRange a) {
+  return {max, z, sum};
+}
+
+template <typename OpT>
+LogicalResult lowerSoftmax(OpBuilder &b, OpT op, bool logarithm, Value &result) {
+  auto type = cast<RankedTensorType>(op.getType());
+  if (!type.hasStaticShape())
+    return notLowered(op, "a softmax of bounded dynamic shape");
+  Location loc = op.getLoc();
+  Type e = type.getElementType();
+  int64_t dim = op.getDim();
+  RowStats st = rowStats(b, loc, op.getInput(), dim, op.getAcc());
+  result = expand(b, loc, st.sum, type, {dim}, [&](OpBuilder &nb, Location l, ValueRange a) {
     Value v = logarithm ? Value(arith::SubFOp::create(nb, l, a[0], math::LogOp::create(nb, l, a[1])))
                         : arith::DivFOp::create(nb, l, math::ExpOp::create(nb, l, a[0]), a[1]);
     return castScalar(nb, l, v, e);
-  }, {z});
+  }, {st.z});
+  return success();
+}
+
+/// loss = w · (max + log Σ exp(x − max) − x[target]), 0 where the target is
+/// ignore_index. A target outside [0, V) is undefined: it reads x[0].
+LogicalResult lowerCrossEntropy(OpBuilder &b, CrossEntropyOp op, Value &result) {
+  auto logits = op.getLogits().getType();
+  auto type = cast<RankedTensorType>(op.getType());
+  if (!logits.hasStaticShape() || !type.hasStaticShape())
+    return notLowered(op, "a cross_entropy of bounded dynamic shape");
+  Location loc = op.getLoc();
+  Type acc = op.getAcc(), e = type.getElementType();
+  int64_t last = logits.getRank() - 1, vocab = logits.getDimSize(last);
+  Type targetType = op.getTargets().getType().getElementType();
+  RowStats st = rowStats(b, loc, op.getLogits(), last, acc);
+  SmallVector<Value> inputs{op.getTargets(), st.max, st.sum};
+  if (op.getWeights())
+    inputs.push_back(op.getWeights());
+  Value x = op.getLogits();
+  int64_t ignore = op.getIgnoreIndex();
+  result = elementwise(b, loc, type, inputs, [&](OpBuilder &nb, Location l, ValueRange a) {
+    Value target = a[0];
+    Value ignored = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, target,
+                                          scalar(nb, l, targetType, static_cast<double>(ignore)));
+    Value nonNegative =
+        arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, target, scalar(nb, l, targetType, 0));
+    Value belowVocab = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, target,
+                                             scalar(nb, l, targetType, static_cast<double>(vocab)));
+    Value inRange = arith::AndIOp::create(nb, l, nonNegative, belowVocab);
+    Value column = arith::SelectOp::create(
+        nb, l, inRange, arith::IndexCastOp::create(nb, l, nb.getIndexType(), target),
+        arith::ConstantIndexOp::create(nb, l, 0));
+    SmallVector<Value> at;
+    for (int64_t d = 0; d < last; ++d)
+      at.push_back(linalg::IndexOp::create(nb, l, d));
+    at.push_back(column);
+    Value picked = castScalar(nb, l, tensor::ExtractOp::create(nb, l, x, at), acc);
+    Value loss = arith::AddFOp::create(nb, l, a[1], math::LogOp::create(nb, l, a[2]));
+    loss = arith::SubFOp::create(nb, l, loss, picked);
+    if (a.size() > 3)
+      loss = arith::MulFOp::create(nb, l, castScalar(nb, l, a[3], acc), loss);
+    loss = arith::SelectOp::create(nb, l, ignored, scalar(nb, l, acc, 0.0), loss);
+    return castScalar(nb, l, loss, e);
+  });
   return success();
 }
 
@@ -289,6 +297,8 @@ Lowered lowerReduction(OpBuilder &b, Operation *op, Value &result) {
     return lowerSoftmax(b, lsm, true, result);
   if (auto cs = dyn_cast<CumsumOp>(op))
     return lowerCumsum(b, cs, result);
+  if (auto ce = dyn_cast<CrossEntropyOp>(op))
+    return lowerCrossEntropy(b, ce, result);
   return std::nullopt;
 }
 

@@ -51,6 +51,49 @@ Value filled(OpBuilder &b, Location loc, RankedTensorType type, Value value) {
   return linalg::FillOp::create(b, loc, value, empty).getResult(0);
 }
 
+SmallVector<Value> reduceGeneric(OpBuilder &b, Location loc, ValueRange inputs, ValueRange inits,
+                                 int64_t rank, ArrayRef<int64_t> dims, ReduceBodyFn body) {
+  SmallVector<AffineExpr> kept;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool reduced = llvm::is_contained(dims, d);
+    iterators.push_back(reduced ? utils::IteratorType::reduction : utils::IteratorType::parallel);
+    if (!reduced)
+      kept.push_back(b.getAffineDimExpr(d));
+  }
+  SmallVector<AffineMap> maps(inputs.size(), b.getMultiDimIdentityMap(rank));
+  maps.append(inits.size(), AffineMap::get(rank, 0, kept, b.getContext()));
+  SmallVector<Type> types;
+  for (Value v : inits)
+    types.push_back(v.getType());
+  auto op = linalg::GenericOp::create(b, loc, types, inputs, inits, maps, iterators, "", "",
+                                      [&](OpBuilder &nb, Location l, ValueRange a) {
+                                        linalg::YieldOp::create(nb, l, body(nb, l, a));
+                                      });
+  return SmallVector<Value>(op.getResults());
+}
+
+SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> dims) {
+  SmallVector<int64_t> out;
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d)
+    if (!llvm::is_contained(dims, d))
+      out.push_back(shape[d]);
+  return out;
+}
+
+Value expand(OpBuilder &b, Location loc, Value source, RankedTensorType type,
+             ArrayRef<int64_t> dims, BodyFn body, ValueRange more) {
+  SmallVector<AffineExpr> kept;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (!llvm::is_contained(dims, d))
+      kept.push_back(b.getAffineDimExpr(d));
+  SmallVector<Value> inputs(more);
+  SmallVector<AffineMap> maps(more.size(), b.getMultiDimIdentityMap(type.getRank()));
+  inputs.push_back(source);
+  maps.push_back(AffineMap::get(type.getRank(), 0, kept, b.getContext()));
+  return generic(b, loc, type, inputs, maps, body);
+}
+
 LogicalResult notLowered(Operation *op, const Twine &what) {
   return op->emitOpError("loom-lower-to-linalg: ") << what << " is not lowered yet";
 }
@@ -76,17 +119,23 @@ struct LowerToLinalgPass final : loom::impl::LoomLowerToLinalgPassBase<LowerToLi
   LogicalResult lower(Operation *op) {
     OpBuilder b(op);
     Value result;
-    for (auto family : {lowerElementwise, lowerContraction, lowerReduction, lowerDataMovement}) {
-      Lowered done = family(b, op, result);
+    SmallVector<Value> results;
+    Lowered done;
+    for (auto family : {lowerElementwise, lowerContraction, lowerReduction, lowerDataMovement})
+      if ((done = family(b, op, result))) {
+        results = {result};
+        break;
+      }
+    for (auto family : {lowerNorm, lowerSort, lowerRandom})
       if (!done)
-        continue;
-      if (failed(*done))
-        return failure();
-      op->getResult(0).replaceAllUsesWith(result);
-      op->erase();
-      return success();
-    }
-    return notLowered(op, "this op");
+        done = family(b, op, results);
+    if (!done)
+      return notLowered(op, "this op");
+    if (failed(*done))
+      return failure();
+    op->replaceAllUsesWith(results);
+    op->erase();
+    return success();
   }
 
   /// Results marked loom.arena = "X" are written into the argument marked "X".

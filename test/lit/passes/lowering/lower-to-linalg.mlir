@@ -66,10 +66,11 @@ func.func @negative_not_lowered(%q: tensor<1x5x4x4xf32>, %k: tensor<1x5x2x4xf32>
 
 // -----
 
-func.func @negative_norm(%x: tensor<4x6xf32>) -> tensor<4x6xf32> {
-  // expected-error @+1 {{'loom.rms_norm' op loom-lower-to-linalg: this op is not lowered yet}}
-  %y, %r = loom.rms_norm %x {epsilon = 1.0e-06 : f64} : tensor<4x6xf32>
-  return %y : tensor<4x6xf32>
+func.func @negative_bounded_norm(%x: tensor<?x6xf32, #loom.bounds<[4, 6]>>)
+    -> tensor<?x6xf32, #loom.bounds<[4, 6]>> {
+  // expected-error @+1 {{'loom.rms_norm' op loom-lower-to-linalg: an rms_norm of bounded dynamic shape is not lowered yet}}
+  %y, %r = loom.rms_norm %x {epsilon = 1.0e-06 : f64} : tensor<?x6xf32, #loom.bounds<[4, 6]>>
+  return %y : tensor<?x6xf32, #loom.bounds<[4, 6]>>
 }
 
 // -----
