@@ -11,7 +11,7 @@ static Value matmul(OpBuilder &b, Location loc, Value x, Value y, bool tx, bool 
 
 LogicalResult MatmulOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                  SmallVectorImpl<Value> &grads) {
-  grads.assign(2, Value());
+  grads.assign((*this)->getNumOperands(), Value());
   Value dc = cotangent(cts, 0);
   if (!dc || !isa<FloatType>(getLhs().getType().getElementType()))
     return success();
@@ -32,7 +32,7 @@ LogicalResult MatmulOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
 
 LogicalResult LinearOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                  SmallVectorImpl<Value> &grads) {
-  grads.assign(getBias() ? 3 : 2, Value());
+  grads.assign((*this)->getNumOperands(), Value());
   Value dy = cotangent(cts, 0);
   if (!dy || !isa<FloatType>(getInput().getType().getElementType()))
     return success();

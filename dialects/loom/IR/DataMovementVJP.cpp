@@ -7,9 +7,8 @@ using namespace mlir::loom;
 
 LogicalResult GatherOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                  SmallVectorImpl<Value> &grads) {
-  grads.assign(2, Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloatTensor(getSource()))
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   VJPBuilder v(b, *this);
   // Every gathered slice adds its cotangent back at its index (a fixed-order
@@ -23,7 +22,7 @@ LogicalResult GatherOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
 
 LogicalResult ScatterAddOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                      SmallVectorImpl<Value> &grads) {
-  grads.assign(3, Value());
+  grads.assign((*this)->getNumOperands(), Value());
   Value dr = cotangent(cts, 0);
   if (!dr || !isFloatTensor(getDest()))
     return success();
@@ -36,9 +35,8 @@ LogicalResult ScatterAddOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool
 
 LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                   SmallVectorImpl<Value> &grads) {
-  grads.assign(1 + getDynamicDims().size(), Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloatTensor(getInput()))
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   VJPBuilder v(b, *this);
   if (!getInput().getType().hasStaticShape())
@@ -49,9 +47,8 @@ LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> n
 
 LogicalResult TransposeOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                     SmallVectorImpl<Value> &grads) {
-  grads.assign(1, Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloatTensor(getInput()))
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   SmallVector<int64_t> inverse(getPerm().size());
   for (auto [i, p] : llvm::enumerate(getPerm()))
@@ -71,9 +68,8 @@ static Value zeroBlock(OpBuilder &b, Location loc, Value like, int64_t dim, int6
 
 LogicalResult SliceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                 SmallVectorImpl<Value> &grads) {
-  grads.assign(1, Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloatTensor(getInput()))
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   VJPBuilder v(b, *this);
   Location loc = getLoc();
@@ -122,7 +118,7 @@ LogicalResult SliceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> nee
 
 LogicalResult ConcatOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                  SmallVectorImpl<Value> &grads) {
-  grads.assign(getInputs().size(), Value());
+  grads.assign((*this)->getNumOperands(), Value());
   Value dy = cotangent(cts, 0);
   if (!dy || !isFloatTensor(getResult()))
     return success();

@@ -81,9 +81,8 @@ static Value unaryDerivative(VJPBuilder &v, UnaryKind kind, Value x, Value y, Va
 
 LogicalResult UnaryOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                 SmallVectorImpl<Value> &grads) {
-  grads.assign(1, Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloatTensor(getInput()))
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   VJPBuilder v(b, *this);
   grads[0] = unaryDerivative(v, getKind(), getInput(), getResult(), dy);
@@ -92,7 +91,7 @@ LogicalResult UnaryOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> nee
 
 LogicalResult BinaryOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                  SmallVectorImpl<Value> &grads) {
-  grads.assign(2, Value());
+  grads.assign((*this)->getNumOperands(), Value());
   Value dy = cotangent(cts, 0);
   if (!dy || !isFloatTensor(getLhs()))
     return success();
@@ -142,7 +141,7 @@ LogicalResult BinaryOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
 
 LogicalResult FloorModOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                    SmallVectorImpl<Value> &grads) {
-  grads.assign(2, Value());
+  grads.assign((*this)->getNumOperands(), Value());
   Value dy = cotangent(cts, 0);
   if (!dy || !isFloatTensor(getLhs()))
     return success();
@@ -157,7 +156,7 @@ LogicalResult FloorModOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> 
 
 LogicalResult SelectOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                  SmallVectorImpl<Value> &grads) {
-  grads.assign(3, Value());
+  grads.assign((*this)->getNumOperands(), Value());
   Value dy = cotangent(cts, 0);
   if (!dy || !isFloatTensor(getOnTrue()))
     return success();
@@ -172,9 +171,8 @@ LogicalResult SelectOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
 
 LogicalResult CastOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                SmallVectorImpl<Value> &grads) {
-  grads.assign(1, Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloatTensor(getInput()) || !isFloatTensor(getResult()))
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy || !isFloatTensor(getResult()))
     return success(); // through an integer the derivative is zero
   VJPBuilder v(b, *this);
   grads[0] = v.cast(dy, getInput().getType().getElementType());
@@ -183,9 +181,8 @@ LogicalResult CastOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> need
 
 LogicalResult BroadcastOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                     SmallVectorImpl<Value> &grads) {
-  grads.assign(1 + getDynamicDims().size(), Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloatTensor(getInput()))
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   VJPBuilder v(b, *this);
   SmallVector<int64_t> added;

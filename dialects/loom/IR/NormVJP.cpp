@@ -32,7 +32,7 @@ static Value perColumn(VJPBuilder &v, Value weight, Value x) {
 
 LogicalResult RmsNormOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                   SmallVectorImpl<Value> &grads) {
-  grads.assign(getWeight() ? 2 : 1, Value());
+  grads.assign((*this)->getNumOperands(), Value());
   VJPBuilder v(b, *this);
   if (cotangent(cts, 1))
     return v.unsupported("a cotangent of rstd (a residual)");
@@ -58,7 +58,7 @@ LogicalResult RmsNormOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> n
 LogicalResult LayerNormOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                     SmallVectorImpl<Value> &grads) {
   unsigned weightIndex = 1, biasIndex = getWeight() ? 2 : 1;
-  grads.assign(1 + (getWeight() ? 1 : 0) + (getBias() ? 1 : 0), Value());
+  grads.assign((*this)->getNumOperands(), Value());
   VJPBuilder v(b, *this);
   if (cotangent(cts, 1) || cotangent(cts, 2))
     return v.unsupported("a cotangent of mean or rstd (residuals)");
@@ -86,9 +86,8 @@ LogicalResult LayerNormOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool>
 
 LogicalResult RopeOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                SmallVectorImpl<Value> &grads) {
-  grads.assign(2, Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0])
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   // A rotation's transpose is the rotation by the opposite angle, and the
   // angle is linear in the position: rope at −positions.
@@ -99,7 +98,7 @@ LogicalResult RopeOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> need
 
 LogicalResult AttentionOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                     SmallVectorImpl<Value> &grads) {
-  grads.assign(getOperation()->getNumOperands(), Value());
+  grads.assign((*this)->getNumOperands(), Value());
   VJPBuilder v(b, *this);
   if (cotangent(cts, 1))
     return v.unsupported("a cotangent of the log-sum-exp (a residual)");

@@ -9,9 +9,8 @@ using namespace mlir::loom;
 
 LogicalResult ReduceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                  SmallVectorImpl<Value> &grads) {
-  grads.assign(1, Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloatTensor(getInput()))
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   VJPBuilder v(b, *this);
   auto xType = getInput().getType();
@@ -53,9 +52,8 @@ LogicalResult ReduceOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> ne
 
 LogicalResult CumsumOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                  SmallVectorImpl<Value> &grads) {
-  grads.assign(1, Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0] || !isFloatTensor(getInput()))
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   // y_i = Σ_{j ≤ i} x_j  ⇒  dx_j = Σ_{i ≥ j} dy_i: the same scan, the other way.
   grads[0] = CumsumOp::create(b, getLoc(), dy, getDim(), getAcc(), getExclusive(), !getReverse());
@@ -84,9 +82,8 @@ static Value scatterAlongLastDim(VJPBuilder &v, Value input, Value indices, Valu
 
 LogicalResult TopKOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                SmallVectorImpl<Value> &grads) {
-  grads.assign(1, Value());
-  Value dv = cotangent(cts, 0);
-  if (!dv || !needed[0] || !isFloatTensor(getInput()))
+  Value dv = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dv)
     return success();
   VJPBuilder v(b, *this);
   if (!getInput().getType().hasStaticShape())
@@ -97,9 +94,8 @@ LogicalResult TopKOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> need
 
 LogicalResult SortOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                SmallVectorImpl<Value> &grads) {
-  grads.assign(1, Value());
-  Value dv = cotangent(cts, 0);
-  if (!dv || !needed[0] || !isFloatTensor(getInput()))
+  Value dv = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dv)
     return success();
   VJPBuilder v(b, *this);
   auto type = getInput().getType();
@@ -127,9 +123,8 @@ LogicalResult SortOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> need
 
 LogicalResult SoftmaxOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                   SmallVectorImpl<Value> &grads) {
-  grads.assign(1, Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0])
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   VJPBuilder v(b, *this);
   // dx = y ∘ (dy − Σ_dim dy ∘ y)
@@ -142,9 +137,8 @@ LogicalResult SoftmaxOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> n
 
 LogicalResult LogSoftmaxOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                      SmallVectorImpl<Value> &grads) {
-  grads.assign(1, Value());
-  Value dy = cotangent(cts, 0);
-  if (!dy || !needed[0])
+  Value dy = firstOperandCotangent(*this, cts, needed, grads);
+  if (!dy)
     return success();
   VJPBuilder v(b, *this);
   // dx = dy − exp(y) ∘ Σ_dim dy
@@ -156,7 +150,7 @@ LogicalResult LogSoftmaxOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool
 
 LogicalResult CrossEntropyOp::buildVJP(OpBuilder &b, ValueRange cts, ArrayRef<bool> needed,
                                        SmallVectorImpl<Value> &grads) {
-  grads.assign(getWeights() ? 3 : 2, Value());
+  grads.assign((*this)->getNumOperands(), Value());
   Value dl = cotangent(cts, 0);
   if (!dl)
     return success();

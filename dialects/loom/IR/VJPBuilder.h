@@ -71,6 +71,18 @@ inline Value cotangent(ValueRange cotangents, unsigned i) {
   return i < cotangents.size() ? cotangents[i] : Value();
 }
 
+/// Starts a VJP that only builds operand 0's cotangent: sizes `grads` to the
+/// op's operands (all null) and returns result 0's cotangent, or null when
+/// there is nothing to build (no cotangent, operand 0 not needed or integer).
+inline Value firstOperandCotangent(Operation *op, ValueRange cts, ArrayRef<bool> needed,
+                                   SmallVectorImpl<Value> &grads) {
+  grads.assign(op->getNumOperands(), Value());
+  Value ct = cotangent(cts, 0);
+  if (!ct || !needed[0] || !isFloatTensor(op->getOperand(0)))
+    return {};
+  return ct;
+}
+
 } // namespace mlir::loom
 
 #endif // LOOM_DIALECTS_LOOM_IR_VJPBUILDER_H
