@@ -5,6 +5,9 @@
 //   - truncation at every kind of length;
 //   - field edits through protobuf reflection: boundary integers, odd strings, unknown enum
 //     values, cleared sub-messages, removed and duplicated repeated elements.
+// The seeds are the test manifest and the attention test manifest (test_manifest.h); field
+// edits of the latter aim at its library calls, which a random walk from the root rarely
+// reaches.
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 #include <gtest/gtest.h>
@@ -156,12 +159,17 @@ void MutateField(pb::Message* message, std::mt19937_64& rng, int depth = 0) {
   }
 }
 
+std::vector<std::string> SerializedSeeds() {
+  return {testing::TestManifest().SerializeAsString(),
+          testing::AttentionTestManifest().SerializeAsString()};
+}
+
 TEST(BundleFuzzTest, ByteMutationsLoadOrFailCleanly) {
-  const std::string valid = testing::TestManifest().SerializeAsString();
+  const std::vector<std::string> seeds = SerializedSeeds();
   std::mt19937_64 rng(1);
   int loaded = 0;
-  for (int it = 0; it < 3000; ++it) {
-    std::string bytes = valid;
+  for (int it = 0; it < 6000; ++it) {
+    std::string bytes = seeds[it % 2];
     int edits = 1 + static_cast<int>(rng() % 4);
     for (int e = 0; e < edits; ++e) {
       size_t at = rng() % bytes.size();
@@ -177,8 +185,11 @@ TEST(BundleFuzzTest, ByteMutationsLoadOrFailCleanly) {
 }
 
 TEST(BundleFuzzTest, TruncationsLoadOrFailCleanly) {
-  const std::string valid = testing::TestManifest().SerializeAsString();
-  for (size_t n = 0; n < valid.size(); ++n) LoadsCleanly(valid.substr(0, n), static_cast<int>(n));
+  for (const std::string& valid : SerializedSeeds()) {
+    for (size_t n = 0; n < valid.size(); ++n) {
+      LoadsCleanly(valid.substr(0, n), static_cast<int>(n));
+    }
+  }
 }
 
 TEST(BundleFuzzTest, FieldEditsLoadOrFailCleanly) {
@@ -192,6 +203,31 @@ TEST(BundleFuzzTest, FieldEditsLoadOrFailCleanly) {
   }
   // Most single-field edits break a rule; if none did, the mutator is not reaching the fields.
   EXPECT_GT(refused, 1000);
+}
+
+// Edits of the attention calls themselves: any field of the call (the routine, the GEMM fields
+// it ignores), of its AttentionShape, or of one of its views.
+TEST(BundleFuzzTest, AttentionCallEditsLoadOrFailCleanly) {
+  std::mt19937_64 rng(3);
+  int refused = 0;
+  for (int it = 0; it < 3000; ++it) {
+    loom::bundle::Manifest manifest = testing::AttentionTestManifest();
+    auto* call = manifest.mutable_entry_points(it % 2)->mutable_plan(0)->mutable_library_call();
+    int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits; ++e) {
+      const int target = static_cast<int>(rng() % 3);
+      if (target == 0) MutateField(call, rng);
+      if (target == 1) MutateField(call->mutable_attention(), rng);
+      if (target == 2 && call->args_size() > 0) {
+        MutateField(call->mutable_args(static_cast<int>(rng() % call->args_size())), rng);
+      }
+    }
+    refused += !LoadsCleanly(manifest.SerializeAsString(), it);
+  }
+  RecordProperty("refused", refused);
+  // Most edits break a rule; edits of the ignored GEMM fields, or a finite scale, load.
+  EXPECT_GT(refused, 1500);
+  EXPECT_LT(refused, 3000);
 }
 
 }  // namespace

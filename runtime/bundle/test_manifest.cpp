@@ -4,8 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
+#include "runtime/bundle/attention_args.h"
 #include "runtime/bundle/bundle.h"
+#include "runtime/bundle/bundle_dtype.h"
 #include "runtime/bundle/sha256.h"
 
 namespace loom::rt::testing {
@@ -116,6 +119,54 @@ Manifest TestManifest(const std::string& kernels_sha256_hex) {
   FileChecksum* sum = m.add_checksums();
   sum->set_path(kTestKernelLibrary);
   sum->set_sha256_hex(kernels_sha256_hex);
+  return m;
+}
+
+AttentionShape AttentionTestShape() {
+  AttentionShape s;
+  s.set_batch(2);
+  s.set_query_len(5);
+  s.set_key_len(6);
+  s.set_query_heads(4);
+  s.set_kv_heads(2);
+  s.set_head_dim(3);
+  s.set_value_dim(2);
+  s.set_scale(0.5f);
+  return s;
+}
+
+Manifest AttentionTestManifest() {
+  Manifest m;
+  m.set_schema_version(kBundleSchemaVersion);
+  m.set_kernel_abi_version(kKernelAbiVersion);
+  m.set_target("cpu");
+  const AttentionShape shape = AttentionTestShape();
+  // Every operand's signature, by name, laid out in the gradient's args order.
+  std::map<std::string, TensorSig> sigs;
+  uint64_t offset = 0;
+  for (const AttentionOperand& op : AttentionOperands(LibraryCall::ATTENTION_GRAD_F32, shape)) {
+    TensorSig& sig = sigs[op.name];
+    sig.set_name(op.name);
+    sig.set_dtype(ToBundleDType(op.dtype));
+    for (int64_t d : op.shape) sig.add_shape(d);
+    sig.set_arena(0);
+    sig.set_offset_bytes(offset);
+    offset = (offset + *CheckedByteSize(op.dtype, op.shape) + 63) / 64 * 64;
+  }
+  AddArena(&m, "io", offset, Arena::IO);
+
+  for (auto routine : {LibraryCall::ATTENTION_F32, LibraryCall::ATTENTION_GRAD_F32}) {
+    EntryPoint* e = m.add_entry_points();
+    e->set_name(routine == LibraryCall::ATTENTION_F32 ? "attention" : "attention_grad");
+    LibraryCall* call = e->add_plan()->mutable_library_call();
+    call->set_routine(routine);
+    *call->mutable_attention() = shape;
+    for (const AttentionOperand& op : AttentionOperands(routine, shape)) {
+      const TensorSig& sig = sigs[op.name];
+      *(op.output ? e->add_outputs() : e->add_inputs()) = sig;
+      SetView(call->add_args(), 0, sig.offset_bytes(), *CheckedByteSize(op.dtype, op.shape));
+    }
+  }
   return m;
 }
 

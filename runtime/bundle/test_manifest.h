@@ -24,6 +24,19 @@ inline constexpr const char* kTestKernelLibrary = "kernels.so";
 // Valid for ValidateManifest; its checksum of kernels.so is `kernels_sha256_hex`.
 loom::bundle::Manifest TestManifest(const std::string& kernels_sha256_hex = std::string(64, '0'));
 
+// The attention test program: one IO arena "io" holding the operands of ATTENTION_GRAD_F32
+// (q, k, v, out, lse, out_grad, query_positions, visible_lo, visible_hi, dq, dk, dv) in that
+// order at 64-byte-aligned offsets, for kAttentionTestShape, and two entry points:
+//   "attention" (inputs q, k, v, query_positions, visible_lo, visible_hi; outputs out, lse):
+//       one ATTENTION_F32 call;
+//   "attention_grad" (inputs q, k, v, out, lse, out_grad and the three mask tensors; outputs
+//       dq, dk, dv): one ATTENTION_GRAD_F32 call.
+// No kernels, so no kernel library. Valid for ValidateManifest; tests break it one field at a
+// time and run it.
+loom::bundle::Manifest AttentionTestManifest();
+// B 2, Sq 5, Sk 6, Hq 4, Hkv 2, D 3, Dv 2, scale 0.5.
+loom::bundle::AttentionShape AttentionTestShape();
+
 // Writes a bundle directory: `kernels_so` copied to DIR/kernels.so, the manifest with that
 // file's real checksum (replacing any checksums entry for kernels.so) as DIR/manifest.pb.
 Status WriteTestBundle(const std::string& dir, loom::bundle::Manifest manifest,

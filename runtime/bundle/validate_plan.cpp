@@ -116,11 +116,16 @@ Status CheckCommand(const Checker& c, const std::string& where, const Command& c
       return CheckLaunch(c, where + ".launch", cmd.launch());
     case Command::kLibraryCall: {
       const auto& call = cmd.library_call();
-      if (call.routine() != LibraryCall::GEMM_F32) {
-        return c.Invalid(where + ".library_call.routine", "unknown routine ",
-                         static_cast<int>(call.routine()));
+      const std::string at = where + ".library_call";
+      switch (call.routine()) {
+        case LibraryCall::GEMM_F32:
+          return CheckGemm(c, at, call);
+        case LibraryCall::ATTENTION_F32:
+        case LibraryCall::ATTENTION_GRAD_F32:
+          return CheckAttention(c, at, call);  // the GEMM fields are ignored
+        default:
+          return c.Invalid(at + ".routine", "unknown routine ", static_cast<int>(call.routine()));
       }
-      return CheckGemm(c, where + ".library_call", call);
     }
     case Command::kCopy: {
       const auto& copy = cmd.copy();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bundle/attention_args.h"
 #include "runtime/bundle/bundle.h"
 #include "runtime/bundle/test_manifest.h"
 
@@ -191,10 +192,113 @@ std::vector<Case> Cases() {
   };
 }
 
+// A case on the attention test manifest (test_manifest.h): `mutate` breaks the library call of
+// entry point `entry` (0 'attention': ATTENTION_F32, 1 'attention_grad': ATTENTION_GRAD_F32).
+Case AttentionCase(std::string name, int entry, std::function<void(LibraryCall*)> mutate,
+                   std::string expected) {
+  return {std::move(name),
+          [entry, mutate](Manifest* m) {
+            *m = testing::AttentionTestManifest();
+            mutate(m->mutable_entry_points(entry)->mutable_plan(0)->mutable_library_call());
+          },
+          std::move(expected)};
+}
+
+// Its io arena: q at 0 (480 B), k 512 (288), v 832 (192), out 1024 (320), lse 1344 (160),
+// out_grad 1536 (320), query_positions 1856 (80), visible_lo 1984 (96), visible_hi 2112 (96),
+// dq 2240 (480), dk 2752 (288), dv 3072 (192); 3264 bytes.
+std::vector<Case> AttentionCases() {
+  const std::string fwd = "entry_points[0] 'attention'.plan[0].library_call";
+  const std::string grad = "entry_points[1] 'attention_grad'.plan[0].library_call";
+  auto offset = [](int arg, uint64_t value) {
+    return [=](LibraryCall* call) { call->mutable_args(arg)->set_offset_bytes(value); };
+  };
+  auto size = [](int arg, uint64_t value) {
+    return [=](LibraryCall* call) { call->mutable_args(arg)->set_size_bytes(value); };
+  };
+  return {
+      AttentionCase(
+          "ArgCount", 0, [](LibraryCall* c) { c->mutable_args()->RemoveLast(); },
+          fwd + ".args: 7 views, not 8 (q, k, v, query_positions, visible_lo, visible_hi, out, "
+                "lse)"),
+      AttentionCase(
+          "GradArgCount", 1, [](LibraryCall* c) { c->add_args(); },
+          grad + ".args: 13 views, not 12 (q, k, v, out, lse, out_grad, query_positions"),
+      AttentionCase(
+          "ShapeMissing", 0, [](LibraryCall* c) { c->clear_attention(); },
+          fwd + ".attention.batch: 0 is not in [1, 2^31)"),
+      AttentionCase(
+          "DimZero", 1, [](LibraryCall* c) { c->mutable_attention()->set_head_dim(0); },
+          grad + ".attention.head_dim: 0 is not in [1, 2^31)"),
+      AttentionCase(
+          "DimTooLarge", 0,
+          [](LibraryCall* c) { c->mutable_attention()->set_key_len(int64_t{1} << 31); },
+          fwd + ".attention.key_len: 2147483648 is not in [1, 2^31)"),
+      AttentionCase(
+          "ElementCount", 0,
+          [](LibraryCall* c) {  // q has exactly 2^40 elements
+            c->mutable_attention()->set_batch(int64_t{1} << 20);
+            c->mutable_attention()->set_query_len(int64_t{1} << 18);
+            c->mutable_attention()->set_head_dim(1);
+          },
+          fwd + ".attention: q [1048576, 262144, 4, 1] has 2^40 or more elements"),
+      AttentionCase(
+          "ElementCountOverflow", 1,
+          [](LibraryCall* c) {
+            c->mutable_attention()->set_batch(std::numeric_limits<int32_t>::max());
+            c->mutable_attention()->set_query_len(std::numeric_limits<int32_t>::max());
+          },
+          grad + ".attention: q [2147483647, 2147483647, 4, 3] has 2^40 or more elements"),
+      AttentionCase(
+          "HeadsNotMultiple", 0, [](LibraryCall* c) { c->mutable_attention()->set_kv_heads(3); },
+          fwd + ".attention.kv_heads: 3 does not divide query_heads 4"),
+      AttentionCase(
+          "Scale", 1, [](LibraryCall* c) { c->mutable_attention()->set_scale(INFINITY); },
+          grad + ".attention.scale: inf is not finite"),
+      AttentionCase("ViewPastArena", 0, offset(2, 3200),
+                    fwd + ".args[2] (v): offset_bytes 3200 + size_bytes 192 exceeds arena 'io'"),
+      AttentionCase("F32Misaligned", 0, offset(0, 2),
+                    fwd + ".args[0] (q).offset_bytes: 2 is not a multiple of 4"),
+      AttentionCase("I64Misaligned", 1, offset(6, 1860),
+                    grad + ".args[6] (query_positions).offset_bytes: 1860 is not a multiple of 8"),
+      AttentionCase("F32ViewTooSmall", 0, size(1, 284),
+                    fwd + ".args[1] (k).size_bytes: 284 is not the 288 bytes of f32[2, 6, 2, 3]"),
+      AttentionCase("F32ViewTooLarge", 0, size(7, 192),
+                    fwd + ".args[7] (lse).size_bytes: 192 is not the 160 bytes of f32[2, 5, 4]"),
+      AttentionCase("I64ViewSize", 1, size(8, 88),
+                    grad + ".args[8] (visible_hi).size_bytes: 88 is not the 96 bytes of i64[2, 6]"),
+      AttentionCase("OutOverlapsInput", 0, offset(6, 0),
+                    fwd + ".args[6] (out): overlaps args[0] (q)"),
+      AttentionCase("LseOverlapsInput", 0, offset(7, 1856),
+                    fwd + ".args[7] (lse): overlaps args[3] (query_positions)"),
+      AttentionCase("GradOutputOverlapsInput", 1, offset(9, 0),
+                    grad + ".args[9] (dq): overlaps args[0] (q)"),
+      AttentionCase("GradOutputsOverlap", 1, offset(11, 2752),
+                    grad + ".args[10] (dk): overlaps args[11] (dv)"),
+  };
+}
+
 class ValidateTest : public ::testing::TestWithParam<Case> {};
 
 TEST(ValidateTest, TestManifestIsValid) {
   Status status = ValidateManifest(testing::TestManifest(), "b/manifest.pb");
+  EXPECT_TRUE(status.ok()) << status.ToString();
+}
+
+TEST(ValidateTest, AttentionTestManifestIsValid) {
+  Manifest manifest = testing::AttentionTestManifest();
+  Status status = ValidateManifest(manifest, "b/manifest.pb");
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  // GEMM fields mean nothing to an attention call, and inputs may alias each other.
+  const int lo[] = {attention_args::kVisibleLo, attention_grad_args::kVisibleLo};
+  for (int e = 0; e < 2; ++e) {
+    LibraryCall* call = manifest.mutable_entry_points(e)->mutable_plan(0)->mutable_library_call();
+    call->set_m(-1);
+    call->set_lda(-5);
+    call->set_alpha(NAN);
+    *call->mutable_args(lo[e]) = call->args(lo[e] + 1);  // visible_lo and visible_hi: one view
+  }
+  status = ValidateManifest(manifest, "b/manifest.pb");
   EXPECT_TRUE(status.ok()) << status.ToString();
 }
 
@@ -210,10 +314,11 @@ TEST_P(ValidateTest, Refused) {
       << "message: " << status.message() << "\nexpected to contain: " << c.expected;
 }
 
-INSTANTIATE_TEST_SUITE_P(Rules, ValidateTest, ::testing::ValuesIn(Cases()),
-                         [](const ::testing::TestParamInfo<Case>& param) {
-                           return param.param.name;
-                         });
+std::string CaseName(const ::testing::TestParamInfo<Case>& param) { return param.param.name; }
+
+INSTANTIATE_TEST_SUITE_P(Rules, ValidateTest, ::testing::ValuesIn(Cases()), CaseName);
+INSTANTIATE_TEST_SUITE_P(AttentionRules, ValidateTest, ::testing::ValuesIn(AttentionCases()),
+                         CaseName);
 
 }  // namespace
 }  // namespace loom::rt

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "runtime/bundle/attention_args.h"
+#include "runtime/exec/attention.h"
 #include "runtime/exec/gemm.h"
 
 namespace loom::rt {
@@ -9,6 +11,7 @@ namespace {
 
 using loom::bundle::BufferView;
 using loom::bundle::Command;
+using loom::bundle::LibraryCall;
 
 std::byte* Address(const PlanContext& context, const BufferView& view) {
   std::byte* base = context.arenas[view.arena()];
@@ -42,6 +45,52 @@ void RunFill(const loom::bundle::Fill& fill, const PlanContext& context) {
   }
 }
 
+// q, k and v (the same args of both routines) and the three mask tensors, the first at `mask`.
+AttentionInputs AttentionInputsAt(const std::vector<std::byte*>& args, int mask) {
+  static_assert(attention_args::kQ == 0 && attention_args::kK == 1 && attention_args::kV == 2 &&
+                    attention_grad_args::kQ == 0 && attention_grad_args::kK == 1 &&
+                    attention_grad_args::kV == 2,
+                "q, k, v lead the args of both attention routines");
+  static_assert(attention_args::kVisibleHi == attention_args::kQueryPositions + 2 &&
+                    attention_grad_args::kVisibleHi == attention_grad_args::kQueryPositions + 2,
+                "the mask tensors are adjacent");
+  auto i64 = [&](int i) { return reinterpret_cast<const int64_t*>(args[i]); };
+  return {reinterpret_cast<const float*>(args[attention_args::kQ]),
+          reinterpret_cast<const float*>(args[attention_args::kK]),
+          reinterpret_cast<const float*>(args[attention_args::kV]),
+          i64(mask),
+          i64(mask + 1),
+          i64(mask + 2)};
+}
+
+// Validation fixed each routine's views: their count, sizes and alignment (so these casts are
+// to aligned memory of the right size) and which ones the call writes.
+void RunLibraryCall(const LibraryCall& call, const PlanContext& context) {
+  std::vector<std::byte*> args;
+  for (const BufferView& view : call.args()) args.push_back(Address(context, view));
+  auto f32 = [&](int i) { return reinterpret_cast<float*>(args[i]); };
+  switch (call.routine()) {
+    case LibraryCall::GEMM_F32:
+      RunGemmF32(call, f32(0), f32(1), f32(2), context.pool);
+      return;
+    case LibraryCall::ATTENTION_F32: {
+      namespace a = attention_args;
+      RunAttentionF32(call.attention(), AttentionInputsAt(args, a::kQueryPositions), f32(a::kOut),
+                      f32(a::kLse), context.pool);
+      return;
+    }
+    case LibraryCall::ATTENTION_GRAD_F32: {
+      namespace a = attention_grad_args;
+      RunAttentionGradF32(call.attention(), AttentionInputsAt(args, a::kQueryPositions),
+                          f32(a::kOut), f32(a::kLse), f32(a::kOutGrad), f32(a::kDq), f32(a::kDk),
+                          f32(a::kDv), context.pool);
+      return;
+    }
+    default:
+      return;  // refused by validation
+  }
+}
+
 }  // namespace
 
 void ExecutePlan(const loom::bundle::EntryPoint& entry, const PlanContext& context) {
@@ -50,13 +99,9 @@ void ExecutePlan(const loom::bundle::EntryPoint& entry, const PlanContext& conte
       case Command::kLaunch:
         RunLaunch(command.launch(), context);
         break;
-      case Command::kLibraryCall: {
-        const auto& call = command.library_call();  // GEMM_F32, the only routine validated
-        RunGemmF32(call, reinterpret_cast<const float*>(Address(context, call.args(0))),
-                   reinterpret_cast<const float*>(Address(context, call.args(1))),
-                   reinterpret_cast<float*>(Address(context, call.args(2))), context.pool);
+      case Command::kLibraryCall:
+        RunLibraryCall(command.library_call(), context);
         break;
-      }
       case Command::kCopy:
         if (command.copy().src().size_bytes() > 0) {
           std::memcpy(Address(context, command.copy().dst()),
