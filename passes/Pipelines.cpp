@@ -4,7 +4,12 @@
 
 #include "passes/Autodiff/Passes.h"
 #include "passes/Lowering/Passes.h"
+#include "passes/Plan/Passes.h"
 
+#include "dialects/loom/IR/LoomDialect.h"
+#include "dialects/loomrt/IR/LoomrtDialect.h"
+
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -50,7 +55,32 @@ static void buildAutodiffPhase(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
-LogicalResult mlir::loom::buildPhase(OpPassManager &pm, Phase phase, std::string &error) {
+/// Target: everything after this knows what it compiles for.
+static void buildTargetPhase(OpPassManager &pm, const PhaseOptions &options) {
+  LoomSelectTargetPassOptions o;
+  o.target = options.target;
+  pm.addPass(createLoomSelectTargetPass(o));
+}
+
+/// Bounds: static shapes only from here on.
+static void buildBoundsPhase(OpPassManager &pm) { pm.addPass(createLoomMaterializeBoundsPass()); }
+
+/// Fusion: the plan is flat, so calls are inlined first (the private layer
+/// functions then go); one kernel per op until issue 6's fusion policy.
+static void buildFusionPhase(OpPassManager &pm) {
+  pm.addPass(createInlinerPass());
+  pm.addPass(createSymbolDCEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createLoomFormDispatchesPass());
+}
+
+/// Codegen (the IR half): memory planning into the loomrt dialect. Kernel
+/// compilation and the bundle are codegen/'s (loomc -o DIR).
+static void buildCodegenPhase(OpPassManager &pm) { pm.addPass(createLoomPlanMemoryPass()); }
+
+LogicalResult mlir::loom::buildPhase(OpPassManager &pm, Phase phase, std::string &error,
+                                     const PhaseOptions &options) {
   switch (phase) {
   case Phase::Input:
     buildInputPhase(pm);
@@ -58,12 +88,30 @@ LogicalResult mlir::loom::buildPhase(OpPassManager &pm, Phase phase, std::string
   case Phase::Autodiff:
     buildAutodiffPhase(pm);
     return success();
-  default:
-    error = ("phase '" + phaseName(phase) +
-             "' is not built yet (only 'input' and 'autodiff' exist in this version of Loom)")
-                .str();
-    return failure();
+  case Phase::Target:
+    if (options.target == "cuda") {
+      error = "target 'cuda' is not built yet (issue 8): only --target=cpu compiles";
+      return failure();
+    }
+    buildTargetPhase(pm, options);
+    return success();
+  case Phase::Bounds:
+    buildBoundsPhase(pm);
+    return success();
+  case Phase::Fusion:
+    buildFusionPhase(pm);
+    return success();
+  case Phase::Codegen:
+    buildCodegenPhase(pm);
+    return success();
   }
+  error = "unknown phase";
+  return failure();
+}
+
+void mlir::loom::registerPipelineDialects(DialectRegistry &registry) {
+  registry.insert<LoomDialect, loomrt::LoomrtDialect, func::FuncDialect>();
+  func::registerInlinerExtension(registry);
 }
 
 void mlir::loom::registerLoomPipelines() {
@@ -74,6 +122,17 @@ void mlir::loom::registerLoomPipelines() {
   PassPipelineRegistration<>("loom-phase-autodiff",
                              "Loom's autodiff phase: @grad_step and @apply_step, then cleanups",
                              [](OpPassManager &pm) { buildAutodiffPhase(pm); });
+  PassPipelineRegistration<>("loom-phase-target", "Loom's target phase (cpu)",
+                             [](OpPassManager &pm) { buildTargetPhase(pm, PhaseOptions{}); });
+  PassPipelineRegistration<>("loom-phase-bounds", "Loom's bound materialization phase",
+                             [](OpPassManager &pm) { buildBoundsPhase(pm); });
+  PassPipelineRegistration<>("loom-phase-fusion",
+                             "Loom's kernel formation phase: inline, then one kernel per op",
+                             [](OpPassManager &pm) { buildFusionPhase(pm); });
+  PassPipelineRegistration<>("loom-phase-codegen",
+                             "Loom's codegen phase (IR half): memory planning into loomrt",
+                             [](OpPassManager &pm) { buildCodegenPhase(pm); });
   registerLoomAutodiffPasses();
+  registerLoomPlanPasses();
   registerLoomLoweringPasses();
 }

@@ -21,18 +21,28 @@ namespace mlir::loom {
 enum class Phase {
   Input,      // verify, canonicalize, CSE: the model as written, simplified
   Autodiff,   // @grad_step and @apply_step
-  Target,     // #loom.target selection
+  Target,     // loom.target selection
   Bounds,     // bounded dims become static tensors plus counts
-  Fusion,     // loom.fusion regions under the target's capability table
-  Codegen,    // kernels and the command plan
+  Fusion,     // kernels formed (one per op until the fusion policy of issue 6)
+  Codegen,    // memory planning: the command plan in the loomrt dialect
 };
 
 llvm::StringRef phaseName(Phase phase);
 std::optional<Phase> parsePhase(llvm::StringRef name);
 
+/// What the phases after autodiff need to know.
+struct PhaseOptions {
+  std::string target = "cpu"; // cpu or cuda
+};
+
 /// Appends the passes of `phase` to `pm`. Fails, with a message naming the
 /// phase, for phases that are not built yet.
-llvm::LogicalResult buildPhase(OpPassManager &pm, Phase phase, std::string &error);
+llvm::LogicalResult buildPhase(OpPassManager &pm, Phase phase, std::string &error,
+                               const PhaseOptions &options = {});
+
+/// The dialects and extensions the phases need in a context: loom, loomrt,
+/// func, and func's inliner extension (the fusion phase inlines calls).
+void registerPipelineDialects(DialectRegistry &registry);
 
 /// Registers each built phase as a pass pipeline `loom-phase-<name>`.
 void registerLoomPipelines();

@@ -6,6 +6,7 @@
 #include "codegen/reference/Numerics.h"
 
 #include "dialects/loom/IR/LoomDialect.h"
+#include "dialects/loomrt/IR/LoomrtDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -20,7 +21,8 @@ using namespace mlir::loom;
 namespace loom::reference {
 
 void registerDialects(DialectRegistry &registry) {
-  registry.insert<LoomDialect, func::FuncDialect, arith::ArithDialect, tensor::TensorDialect>();
+  registry.insert<LoomDialect, loomrt::LoomrtDialect, func::FuncDialect, arith::ArithDialect,
+                  tensor::TensorDialect>();
 }
 
 namespace detail {
@@ -117,7 +119,9 @@ public:
 
 private:
   LogicalResult runOp(Operation *op, Frame &frame);
-  LogicalResult runCall(func::CallOp call, Frame &frame, unsigned depth);
+  /// Runs `callee` on the operands of `call` (a func.call or a kernel
+  /// dispatch) and binds its results.
+  LogicalResult runCall(Operation *call, func::FuncOp callee, Frame &frame, unsigned depth);
 
   ModuleOp module_;
   const Options &options_;
@@ -152,7 +156,24 @@ FailureOr<std::vector<Tensor>> Runner::callFunction(func::FuncOp fn, std::vector
       return results;
     }
     if (auto c = dyn_cast<func::CallOp>(op)) {
-      if (failed(runCall(c, frame, depth)))
+      auto callee = module_.lookupSymbol<func::FuncOp>(c.getCalleeAttr());
+      if (!callee) {
+        error_ = opMessage(c, "calls @" + c.getCallee() + ", which is not a func.func here");
+        return failure();
+      }
+      if (failed(runCall(c, callee, frame, depth)))
+        return failure();
+      continue;
+    }
+    // A kernel dispatch (loom-form-dispatches) runs its kernel like a call,
+    // so that kernel formation can be validated by translation.
+    if (auto d = dyn_cast<loomrt::DispatchOp>(op)) {
+      func::FuncOp kernel = d.lookupKernel();
+      if (!kernel) {
+        error_ = opMessage(d, "dispatches a kernel that is not a func.func here");
+        return failure();
+      }
+      if (failed(runCall(d, kernel, frame, depth)))
         return failure();
       continue;
     }
@@ -163,19 +184,15 @@ FailureOr<std::vector<Tensor>> Runner::callFunction(func::FuncOp fn, std::vector
   return failure();
 }
 
-LogicalResult Runner::runCall(func::CallOp call, Frame &frame, unsigned depth) {
-  auto callee = module_.lookupSymbol<func::FuncOp>(call.getCalleeAttr());
-  if (!callee) {
-    error_ = opMessage(call, "calls @" + call.getCallee() + ", which is not a func.func here");
-    return failure();
-  }
+LogicalResult Runner::runCall(Operation *call, func::FuncOp callee, Frame &frame,
+                              unsigned depth) {
   if (depth + 1 > options_.maxCallDepth) {
     error_ = opMessage(call, "nests calls deeper than " + llvm::Twine(options_.maxCallDepth) +
                                  " (recursion?)");
     return failure();
   }
   std::vector<Tensor> args;
-  for (Value v : call.getOperands())
+  for (Value v : call->getOperands())
     args.push_back(frame[v]);
   FailureOr<std::vector<Tensor>> results = callFunction(callee, std::move(args), depth + 1);
   if (failed(results)) {
@@ -186,7 +203,7 @@ LogicalResult Runner::runCall(func::CallOp call, Frame &frame, unsigned depth) {
     error_ += where;
     return failure();
   }
-  for (auto [value, result] : llvm::zip_equal(call.getResults(), *results))
+  for (auto [value, result] : llvm::zip_equal(call->getResults(), *results))
     frame[value] = std::move(result);
   return success();
 }

@@ -215,7 +215,17 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
 Lowered lowerElementwise(OpBuilder &b, Operation *op, Value &result) {
   Location loc = op->getLoc();
   if (auto c = dyn_cast<ConstantOp>(op)) {
-    result = arith::ConstantOp::create(b, loc, cast<TypedAttr>(c.getValue()));
+    // A splat becomes a fill: as a dense constant, bufferization would emit
+    // every element into the kernels .so (half a megabyte per AdamW constant).
+    auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
+    auto type = cast<RankedTensorType>(c.getType());
+    if (dense && dense.isSplat() && type.getNumElements() > 1) {
+      Value scalar = arith::ConstantOp::create(b, loc, dense.getSplatValue<TypedAttr>());
+      Value empty = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+      result = linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
+    } else {
+      result = arith::ConstantOp::create(b, loc, cast<TypedAttr>(c.getValue()));
+    }
   } else if (auto u = dyn_cast<UnaryOp>(op)) {
     if (!u.getType().hasStaticShape())
       return notLowered(op, "a unary op of bounded dynamic shape");

@@ -1,10 +1,12 @@
 //===- CpuGoldensTest.cpp - compiled CPU code against the interpreter ------===//
 //
 // For every golden op case (test/goldens/ops/<case>.mlir + .safetensors):
-// loom-lower-to-linalg, then the CPU pipeline of build-recipe §10
-// (one-shot-bufferize at function boundaries, buffer deallocation, linalg to
-// loops, everything to LLVM), JIT through mlir::ExecutionEngine and a call of
-// `_mlir_ciface_f` with strided memref descriptors on the golden inputs. The
+// the CPU lowering that the kernel compiler ships (codegen/cpu/CpuPipeline.h:
+// loom-lower-to-linalg, one-shot-bufferize at function boundaries, buffer
+// deallocation, linalg to loops, everything to LLVM), JIT through
+// mlir::ExecutionEngine for the host target of codegen/cpu/HostTarget.h and a
+// call of `_mlir_ciface_f` with strided memref descriptors on the golden
+// inputs. The
 // results must agree with the reference interpreter's on the same inputs
 // (Precision::F64 when the case is all f64, else F32): f64 within 1e-12
 // relative (+1e-300 absolute), f32 within 2 ulp-ish (1e-6 relative: the
@@ -14,61 +16,52 @@
 // CpuInlineTest runs the same comparison on a few inline non-f64 cases
 // (kInlineCases) with generated inputs, for lowerings that differ by type.
 //
+// CpuGoldensAot.OneSharedObject compiles every lowered case at once through
+// the AOT kernel compiler (codegen/cpu/CpuKernelCompiler.h) into one kernels
+// .so and launches each through the runtime's ABI: the same agreement.
+//
 // A case whose op the pass refuses ("is not lowered yet") is skipped, with
 // the pass's message; NotLoweredYet prints the list of such cases in one line.
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/cpu/CpuKernelCompiler.h"
+#include "codegen/cpu/CpuPipeline.h"
+#include "codegen/cpu/HostTarget.h"
+#include "codegen/cpu/testing/DenseBuffers.h"
+#include "codegen/cpu/testing/KernelLaunch.h"
 #include "codegen/reference/Interpreter.h"
-#include "passes/Lowering/Passes.h"
 #include "runtime/io/safetensors.h"
 #include "tools/loom-interp/InterpIO.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 
-#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <gtest/gtest.h>
 
-#include <cmath>
+#include <dlfcn.h>
+
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <set>
 
 using namespace mlir;
 using namespace ::loom;
 using namespace ::loom::reference;
+using namespace mlir::loom::codegen::testsupport;
+namespace codegen = mlir::loom::codegen;
 
 namespace {
 
 const std::string kDir = LOOM_SOURCE_DIR "/test/goldens/ops/";
-
-/// Up to memrefs; then every memref.copy becomes a linalg.copy (so the
-/// kernels need no memrefCopy from mlir_c_runner_utils: a strided slice or a
-/// concat writes through a strided view), then the rest to LLVM.
-const char *kBufferize =
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,convert-bufferization-to-memref";
-const char *kCpuPipeline =
-    "func.func(convert-linalg-to-loops),convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-    "convert-math-to-libm,convert-math-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,"
-    "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
 
 /// The golden cases (one .safetensors beside each .mlir), sorted; "none"
 /// when the directory is missing, so that one skipped test says so.
@@ -87,63 +80,11 @@ std::vector<std::string> caseNames() {
 DialectRegistry &registry() {
   static DialectRegistry *r = [] {
     auto *reg = new DialectRegistry;
-    registerAllDialects(*reg);
-    registerAllExtensions(*reg);
-    registerBuiltinDialectTranslation(*reg);
-    registerLLVMDialectTranslation(*reg);
     ::loom::reference::registerDialects(*reg);
-    registerAllPasses();
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
+    codegen::registerCpuCodegenDialects(*reg);
     return reg;
   }();
   return *r;
-}
-
-/// Bytes of one element in memory (i1 is one byte).
-int64_t elementBytes(Type e) { return e.isInteger(1) ? 1 : (e.getIntOrFloatBitWidth() + 7) / 8; }
-
-/// A row-major buffer holding `v` in its element type.
-std::vector<char> pack(const Tensor &v) {
-  Type e = v.elementType;
-  int64_t n = v.numElements(), w = elementBytes(e);
-  std::vector<char> bytes(std::max<int64_t>(n * w, 8));
-  for (int64_t k = 0; k < n; ++k) {
-    char *p = bytes.data() + k * w;
-    if (e.isF64()) { double x = v.f[k]; std::memcpy(p, &x, 8); }
-    else if (e.isF32()) { float x = static_cast<float>(v.f[k]); std::memcpy(p, &x, 4); }
-    else if (w == 8) { std::memcpy(p, &v.i[k], 8); }
-    else if (w == 4) { int32_t x = static_cast<int32_t>(v.i[k]); std::memcpy(p, &x, 4); }
-    else { int8_t x = static_cast<int8_t>(v.i[k]); std::memcpy(p, &x, 1); }
-  }
-  return bytes;
-}
-
-/// The values at `data` (row-major, strides as in the descriptor) as a Tensor.
-Tensor unpack(const char *data, Type e, ArrayRef<int64_t> shape, ArrayRef<int64_t> strides) {
-  Tensor v;
-  v.elementType = e;
-  v.shape.assign(shape.begin(), shape.end());
-  int64_t n = v.numElements(), w = elementBytes(e);
-  std::vector<int64_t> idx(shape.size(), 0);
-  for (int64_t k = 0; k < n; ++k) {
-    int64_t off = 0;
-    for (size_t d = 0; d < shape.size(); ++d)
-      off += idx[d] * strides[d];
-    const char *p = data + off * w;
-    if (e.isF64()) { double x; std::memcpy(&x, p, 8); v.f.push_back(x); }
-    else if (e.isF32()) { float x; std::memcpy(&x, p, 4); v.f.push_back(x); }
-    else if (w == 8) { int64_t x; std::memcpy(&x, p, 8); v.i.push_back(x); }
-    else if (w == 4) { int32_t x; std::memcpy(&x, p, 4); v.i.push_back(x); }
-    else if (e.isInteger(1)) { v.i.push_back(*p & 1); }
-    else { v.i.push_back(static_cast<int8_t>(*p)); }
-    for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
-      if (++idx[d] < shape[d])
-        break;
-      idx[d] = 0;
-    }
-  }
-  return v;
 }
 
 /// A memref descriptor {alloc, aligned, offset, sizes[r], strides[r]} as words.
@@ -157,19 +98,22 @@ std::vector<int64_t> descriptor(void *data, ArrayRef<int64_t> shape) {
   return d;
 }
 
-/// Runs loom-lower-to-linalg on `module`; the failure message, empty on success.
-std::string lowerToLinalg(ModuleOp module) {
+/// Runs `step` on `module`; the failure's first message, empty on success.
+std::string firstError(ModuleOp module, llvm::function_ref<LogicalResult(ModuleOp)> step) {
   std::string message;
   ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &d) {
     if (message.empty())
       message = d.str();
     return success();
   });
-  PassManager pm(module.getContext());
-  pm.addPass(mlir::loom::createLoomLowerToLinalgPass());
-  if (failed(pm.run(module)) && message.empty())
-    message = "loom-lower-to-linalg failed";
+  if (failed(step(module)) && message.empty())
+    message = "failed without a diagnostic";
   return message;
+}
+
+/// Runs loom-lower-to-linalg on `module`; the failure message, empty on success.
+std::string lowerToLinalg(ModuleOp module) {
+  return firstError(module, codegen::lowerLoomToLinalg);
 }
 
 bool allStatic(func::FuncOp fn) {
@@ -217,23 +161,6 @@ std::string goldenInputs(const std::string &name, func::FuncOp fn, std::vector<T
   return "";
 }
 
-/// How many of `got` differ from `want` by more than `tolerance` relative
-/// (NaN matches NaN); the first few are reported with their values.
-int floatMismatches(const std::vector<double> &got, const std::vector<double> &want,
-                    double tolerance, const std::string &where) {
-  int bad = 0;
-  for (size_t n = 0; n < want.size(); ++n) {
-    double diff = got[n] - want[n];
-    bool bothNan = std::isnan(got[n]) && std::isnan(want[n]);
-    if (bothNan || got[n] == want[n] || std::fabs(diff) <= tolerance * std::fabs(want[n]))
-      continue;
-    if (++bad <= 5)
-      ADD_FAILURE() << where << "[" << n << "]: compiled " << got[n] << ", interpreter "
-                    << want[n] << " (diff " << diff << ")";
-  }
-  return bad;
-}
-
 /// Runs `@f` of `module` on `inputs` through the interpreter and through the
 /// compiled code and compares the results; skips when the pass refuses.
 void compareCompiled(MLIRContext &context, OwningOpRef<ModuleOp> &module, const std::string &name,
@@ -261,34 +188,14 @@ void compareCompiled(MLIRContext &context, OwningOpRef<ModuleOp> &module, const 
     GTEST_SKIP() << name << ": " << refused;
   fn = module->lookupSymbol<func::FuncOp>("f");
   fn->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
-  {
-    PassManager pm(&context);
-    ASSERT_TRUE(succeeded(parsePassPipeline(kBufferize, pm)));
-    ASSERT_TRUE(succeeded(pm.run(*module))) << name << ": bufferization failed";
-  }
-  module->walk([](memref::CopyOp copy) {
-    OpBuilder b(copy);
-    linalg::CopyOp::create(b, copy.getLoc(), copy.getSource(), copy.getTarget());
-    copy->erase();
+  std::string failure = firstError(*module, [](ModuleOp m) {
+    return codegen::lowerLinalgToLLVM(m, codegen::CpuLoweringOptions());
   });
-  {
-    PassManager pm(&context);
-    ASSERT_TRUE(succeeded(parsePassPipeline(kCpuPipeline, pm)));
-    std::string message;
-    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
-      message += d.str() + "\n";
-      return success();
-    });
-    ASSERT_TRUE(succeeded(pm.run(*module))) << name << ": CPU pipeline failed: " << message;
-  }
-  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
-  ASSERT_TRUE(!!jtmb);
-  jtmb->setRelocationModel(llvm::Reloc::PIC_);
-  jtmb->setCodeModel(llvm::CodeModel::Small);
-  auto tm = jtmb->createTargetMachine();
-  ASSERT_TRUE(!!tm);
+  ASSERT_TRUE(failure.empty()) << name << ": CPU pipeline failed: " << failure;
+  auto tm = codegen::createHostTargetMachine();
+  ASSERT_TRUE(!!tm) << llvm::toString(tm.takeError());
   ExecutionEngineOptions options;
-  options.transformer = makeOptimizingTransformer(2, 0, nullptr);
+  options.transformer = makeOptimizingTransformer(2, 0, tm->get());
   auto engine = ExecutionEngine::create(*module, options, std::move(*tm));
   ASSERT_TRUE(!!engine) << llvm::toString(engine.takeError());
 
@@ -297,7 +204,7 @@ void compareCompiled(MLIRContext &context, OwningOpRef<ModuleOp> &module, const 
   std::vector<std::vector<char>> buffers;
   std::vector<std::vector<int64_t>> descriptors;
   for (const Tensor &v : inputs) {
-    buffers.push_back(pack(v));
+    buffers.push_back(packDense(v));
     descriptors.push_back(descriptor(buffers.back().data(), v.shape));
   }
   std::vector<int64_t> resultBlock;
@@ -319,19 +226,14 @@ void compareCompiled(MLIRContext &context, OwningOpRef<ModuleOp> &module, const 
     const char *data = reinterpret_cast<const char *>(word[1]) + word[2] * elementBytes(t.getElementType());
     ArrayRef<int64_t> shape(word + 3, r), strides(word + 3 + r, r);
     ASSERT_EQ(shape, t.getShape()) << "out." << k;
-    Tensor got = unpack(data, t.getElementType(), shape, strides);
+    Tensor got = unpackStrided(data, t.getElementType(), shape, strides);
     const Tensor &want = expected[k];
     // The result buffers are owned by the caller (buffer-deallocation
     // clones what it returns); they are small and leaked here.
     word += 3 + 2 * r;
-    ASSERT_EQ(got.shape, want.shape) << "out." << k;
-    if (!got.isFloat()) {
-      EXPECT_EQ(got.i, want.i) << name << " out." << k;
-      continue;
-    }
     double tolerance = t.getElementType().isF64() ? 1e-12 : 1e-6;
     std::string where = name + " out." + std::to_string(k);
-    EXPECT_EQ(floatMismatches(got.f, want.f, tolerance, where), 0) << where;
+    EXPECT_EQ(countMismatches(got, want, tolerance, where), 0) << where;
   }
 }
 
@@ -426,29 +328,7 @@ TEST_P(CpuInlineTest, CompiledMatchesInterpreter) {
   ASSERT_TRUE(module) << "cannot parse " << c.name;
   auto fn = module->lookupSymbol<func::FuncOp>("f");
   ASSERT_TRUE(fn);
-  uint64_t state = 0x9E3779B97F4A7C15ull;
-  auto next = [&] {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return state >> 33;
-  };
-  std::vector<Tensor> inputs;
-  for (Type t : fn.getArgumentTypes()) {
-    auto type = cast<RankedTensorType>(t);
-    Type e = type.getElementType();
-    int64_t n = type.getNumElements();
-    if (isa<FloatType>(e)) {
-      std::vector<double> values;
-      for (int64_t k = 0; k < n; ++k)
-        values.push_back(static_cast<float>(static_cast<double>(next() % 4096) / 1024.0 - 2.0));
-      inputs.push_back(Tensor::floats(e, type.getShape(), values));
-    } else {
-      std::vector<int64_t> values;
-      for (int64_t k = 0; k < n; ++k)
-        values.push_back(static_cast<int64_t>(next() % static_cast<uint64_t>(c.intRange)));
-      inputs.push_back(Tensor::ints(e, type.getShape(), values));
-    }
-  }
-  compareCompiled(context, module, c.name, inputs);
+  compareCompiled(context, module, c.name, generatedInputs(fn, c.intRange));
 }
 
 INSTANTIATE_TEST_SUITE_P(Inline, CpuInlineTest, ::testing::ValuesIn(kInlineCases),
@@ -478,6 +358,66 @@ TEST(CpuGoldensSummary, NotLoweredYet) {
     line += (line.empty() ? "" : " ") + n;
   std::printf("[codegen] %d golden cases lowered; %zu not lowered yet: %s\n", lowered,
               refused.size(), line.c_str());
+}
+
+/// Every golden case that lowers, renamed @<case>, as one kernel module:
+/// compiled ahead of time into one kernels .so (codegen/cpu/
+/// CpuKernelCompiler.h: results as out-params, the runtime's launch ABI),
+/// dlopened, and each kernel launched on the golden inputs.
+TEST(CpuGoldensAot, OneSharedObject) {
+  MLIRContext context(registry());
+  context.loadAllAvailableDialects();
+  OwningOpRef<ModuleOp> kernels = ModuleOp::create(UnknownLoc::get(&context));
+  std::map<std::string, std::vector<Tensor>> inputs;
+  for (const std::string &name : caseNames()) {
+    if (name == "none")
+      GTEST_SKIP() << kDir << " has no cases";
+    auto module = parseSourceFile<ModuleOp>(kDir + name + ".mlir", &context);
+    ASSERT_TRUE(module) << name;
+    auto fn = module->lookupSymbol<func::FuncOp>("f");
+    ASSERT_TRUE(fn) << name;
+    OwningOpRef<ModuleOp> probe(cast<ModuleOp>((*module)->clone()));
+    if (!allStatic(fn) || !lowerToLinalg(*probe).empty())
+      continue;
+    std::string error = goldenInputs(name, fn, inputs[name]);
+    ASSERT_TRUE(error.empty()) << name << ": " << error;
+    fn->remove();
+    fn.setSymName(name);
+    kernels->push_back(fn);
+  }
+
+  SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("loom-goldens-aot", dir));
+  std::string soPath = (dir + "/kernels.so").str();
+  SmallVector<codegen::CpuKernelSymbol> symbols;
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(succeeded(codegen::compileCpuKernels(*kernels, soPath, symbols)));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("[codegen] %zu golden kernels -> one .so of %ju bytes in %.2f s\n", symbols.size(),
+              static_cast<uintmax_t>(std::filesystem::file_size(soPath)), seconds);
+  void *library = dlopen(soPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(library, nullptr) << dlerror();
+
+  for (const codegen::CpuKernelSymbol &symbol : symbols) {
+    auto fn = kernels->lookupSymbol<func::FuncOp>(symbol.name);
+    auto kernel = reinterpret_cast<KernelFn>(dlsym(library, symbol.symbol.c_str()));
+    ASSERT_TRUE(fn && kernel) << symbol.name;
+    Interpreter interpreter(*kernels, {allF64(fn) ? Precision::F64 : Precision::F32});
+    std::string error;
+    auto expected = interpreter.run(symbol.name, inputs[symbol.name], error);
+    ASSERT_TRUE(succeeded(expected)) << symbol.name << ": " << error;
+    KernelLaunch launch(fn, inputs[symbol.name]);
+    launch.run(kernel);
+    std::vector<Tensor> got = launch.results();
+    for (size_t k = 0; k < got.size(); ++k) {
+      bool f64 = cast<RankedTensorType>(fn.getResultTypes()[k]).getElementType().isF64();
+      std::string where = symbol.name + " out." + std::to_string(k);
+      EXPECT_EQ(countMismatches(got[k], (*expected)[k], f64 ? 1e-12 : 1e-6, where), 0) << where;
+    }
+    EXPECT_TRUE(launch.inputsUnchanged()) << symbol.name << " wrote an input";
+  }
+  dlclose(library);
+  std::filesystem::remove_all(dir.str().str());
 }
 
 } // namespace

@@ -72,6 +72,14 @@ struct PassEquivalencePass final
     : mlir::loom::impl::LoomTestPassEquivalencePassBase<PassEquivalencePass> {
   using Base::Base;
 
+  /// The dialects the pipeline under test creates must be loaded before it
+  /// runs (a nested pipeline does not load them itself).
+  void getDependentDialects(DialectRegistry &registry) const override {
+    OpPassManager pm("builtin.module");
+    if (!pipeline.empty() && succeeded(parsePassPipeline(pipeline, pm)))
+      pm.getDependentDialects(registry);
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     OwningOpRef<ModuleOp> before = module.clone();

@@ -17,6 +17,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(["loom-opt", "loomc", "loom-interp", "loom-train-ref"], [config.loom_tools_dir])
 config.substitutions.append(("%loom_src", config.loom_src_root))
+config.substitutions.append(("%loom_run", config.loom_run))
 config.substitutions.append(("%python", sys.executable))
 
 # PTX tests need ptxas. On a user's machine without the CUDA toolkit they are

@@ -89,7 +89,7 @@ double relativeError(const reference::Tensor &a, const reference::Tensor &b, dou
 
 void registerAll(DialectRegistry &registry) {
   reference::registerDialects(registry);
-  registry.insert<mlir::loom::LoomDialect, func::FuncDialect>();
+  mlir::loom::registerPipelineDialects(registry);
 }
 
 } // namespace loom::training

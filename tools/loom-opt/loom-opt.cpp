@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/loom/IR/LoomDialect.h"
+#include "dialects/loomrt/IR/LoomrtDialect.h"
 #include "passes/Pipelines.h"
 #include "test/lib/TestPasses.h"
 
@@ -24,7 +25,7 @@ int main(int argc, char **argv) {
   mlir::loom::registerLoomTestPasses();
 
   mlir::DialectRegistry registry;
-  registry.insert<mlir::loom::LoomDialect>();
+  registry.insert<mlir::loom::LoomDialect, mlir::loomrt::LoomrtDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllToLLVMIRTranslations(registry);

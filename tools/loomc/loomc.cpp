@@ -1,6 +1,7 @@
 //===- loomc.cpp - the Loom compiler driver -------------------------------===//
 //
 //   loomc SPEC.textproto|IR.mlir [--compile-from=PHASE] [--compile-to=PHASE] [-o OUT]
+//   loomc SPEC.textproto|IR.mlir --target=cpu -o DIR
 //
 // Reads a ModelSpec (built into loom IR by its family's builder) or a .mlir
 // file, runs the pipeline's phases (passes/Pipelines.h) from just after
@@ -8,13 +9,19 @@
 // phase's output is valid input for --compile-from of the same phase. MLIR's
 // pass-manager, timing, printing and reproducer flags all apply.
 //
+// With --target and no --compile-to, it compiles through every phase and
+// writes a bundle directory (codegen/bundle/BundleWriter.h) at DIR instead
+// (--emit=bundle|ir chooses explicitly).
+//
 //===----------------------------------------------------------------------===//
 
 #include "frontends/spec/SpecParser.h"
 #include "models/llama/LlamaBuilder.h"
 #include "passes/Pipelines.h"
 
+#include "codegen/bundle/BundleWriter.h"
 #include "dialects/loom/IR/LoomDialect.h"
+#include "dialects/loomrt/IR/LoomrtDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -48,6 +55,16 @@ static llvm::cl::opt<std::string>
               llvm::cl::desc("The last phase to run, whose output is printed (default: input, "
                              "the last phase built so far)"),
               llvm::cl::init("input"));
+
+static llvm::cl::opt<std::string>
+    target("target", llvm::cl::desc("The target to compile for: cpu (cuda: not built yet)"),
+           llvm::cl::init("cpu"));
+static llvm::cl::opt<std::string>
+    emit("emit",
+         llvm::cl::desc("What to write: ir (the IR after --compile-to) or bundle (a bundle "
+                        "directory at -o; needs --compile-to=codegen). Default: bundle when "
+                        "--target is given without --compile-to, else ir"),
+         llvm::cl::init(""));
 
 namespace {
 /// "builder" sits before the first pipeline phase.
@@ -98,6 +115,20 @@ int main(int argc, char **argv) {
   registerDefaultTimingManagerCLOptions();
   llvm::cl::ParseCommandLineOptions(argc, argv, "Loom compiler driver\n");
 
+  // `--target=cpu -o DIR` alone means: everything, into a bundle.
+  bool wantsBundle = emit == "bundle" ||
+                     (emit.empty() && target.getNumOccurrences() && !compileTo.getNumOccurrences());
+  if (!emit.empty() && emit != "ir" && emit != "bundle") {
+    llvm::errs() << "loomc: --emit=" << emit << " is neither ir nor bundle\n";
+    return 1;
+  }
+  if (wantsBundle && !compileTo.getNumOccurrences())
+    compileTo = "codegen";
+  if (wantsBundle && (compileTo != "codegen" || outputFile == "-")) {
+    llvm::errs() << "loomc: a bundle needs --compile-to=codegen (the default with --target) and "
+                    "-o DIR\n";
+    return 1;
+  }
   std::optional<int> from = phaseIndex(compileFrom), to = phaseIndex(compileTo);
   if (!from || !to) {
     llvm::errs() << "loomc: unknown phase '" << (from ? compileTo : compileFrom)
@@ -116,7 +147,7 @@ int main(int argc, char **argv) {
   }
 
   DialectRegistry registry;
-  registry.insert<mlir::loom::LoomDialect, func::FuncDialect>();
+  mlir::loom::registerPipelineDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
@@ -140,13 +171,37 @@ int main(int argc, char **argv) {
   pm.enableTiming(timing);
   for (int p = *from + 1; p <= *to; ++p) {
     std::string error;
-    if (failed(mlir::loom::buildPhase(pm, static_cast<mlir::loom::Phase>(p), error))) {
+    mlir::loom::PhaseOptions options;
+    options.target = target;
+    if (failed(mlir::loom::buildPhase(pm, static_cast<mlir::loom::Phase>(p), error, options))) {
       llvm::errs() << "loomc: " << error << "\n";
       return 1;
     }
   }
   if (failed(pm.run(*module)))
     return 1;
+
+  if (wantsBundle) {
+    TimingScope bundleTiming = timing.nest("Kernels and bundle");
+    mlir::loom::codegen::BundleSummary summary;
+    if (failed(mlir::loom::codegen::writeCpuBundle(*module, outputFile, summary)))
+      return 1;
+    llvm::outs() << "loomc: wrote " << outputFile << ": " << summary.entryPoints
+                 << " entry points, " << summary.kernels << " kernels, " << summary.commands
+                 << " commands, " << summary.parameters << " parameters, "
+                 << summary.arenaBytes << " arena bytes\n";
+    for (auto entry : module->getOps<mlir::loomrt::EntryOp>()) {
+      auto bytes = [&](StringRef key) {
+        auto a = entry->getAttrOfType<IntegerAttr>(key);
+        return a ? a.getInt() : int64_t{-1};
+      };
+      llvm::outs() << "  @" << entry.getSymName() << ": activations peak "
+                   << bytes("loom.peak_bytes") << " bytes (live bound "
+                   << bytes("loom.live_bytes") << ", all tensors " << bytes("loom.tensor_bytes")
+                   << ")\n";
+    }
+    return 0;
+  }
 
   std::string error;
   std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(outputFile, &error);

@@ -23,14 +23,16 @@ func.func @elementwise(%a: tensor<8xf32>, %b: tensor<8xf32>, %i: tensor<8xi64>) 
 // -----
 
 /// [Rule: a broadcast reads its operand through a projected map; a sum is a
-/// reduction generic over a zero fill; iota reads linalg.index]
+/// reduction generic over a zero fill; iota reads linalg.index; a splat
+/// constant is a fill (not a dense global in the kernels .so)]
 // CHECK-LABEL: func.func @broadcast_sum_iota
 //       CHECK:   linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel"]}
 //       CHECK:   linalg.fill
 //       CHECK:   iterator_types = ["parallel", "reduction"]
 //       CHECK:     arith.addf
 //       CHECK:   linalg.index 0
-//       CHECK:   arith.constant dense<2.000000e+00> : tensor<4xf32>
+//       CHECK:   %[[TWO:.*]] = arith.constant 2.000000e+00 : f32
+//       CHECK:   linalg.fill ins(%[[TWO]] : f32)
 func.func @broadcast_sum_iota(%r: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi64>, tensor<4xf32>) {
   %b = loom.broadcast %r dims [0] : tensor<4xf32> -> tensor<4x8xf32>
   %s = loom.reduce sum %b dims [1] acc(f32) : tensor<4x8xf32>
@@ -79,4 +81,18 @@ func.func @negative_bounded_reduce(%x: tensor<?x4xf32, #loom.bounds<[8, 4]>>) ->
   // expected-error @+1 {{'loom.reduce' op loom-lower-to-linalg: a reduction of bounded dynamic shape is not lowered yet}}
   %y = loom.reduce sum %x dims [0] acc(f32) : tensor<?x4xf32, #loom.bounds<[8, 4]>>
   return %y : tensor<4xf32>
+}
+
+// -----
+
+/// [Rule: a dense non-splat constant stays an arith.constant; a one-element
+/// splat too (no fill for a scalar)]
+// CHECK-LABEL: func.func @dense_constants
+//       CHECK:   arith.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+//       CHECK:   arith.constant dense<3> : tensor<i64>
+//   CHECK-NOT:   linalg.fill
+func.func @dense_constants() -> (tensor<2xf32>, tensor<i64>) {
+  %a = loom.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %b = loom.constant dense<3> : tensor<i64>
+  return %a, %b : tensor<2xf32>, tensor<i64>
 }
