@@ -153,6 +153,49 @@ Result<HostTensor> Program::GetParameter(const std::string& name) const {
   return value;
 }
 
+Result<uint32_t> Program::FindArena(const std::string& name) const {
+  const auto& arenas = bundle_.manifest.arenas();
+  for (int i = 0; i < arenas.size(); ++i) {
+    if (arenas[i].name() == name) return static_cast<uint32_t>(i);
+  }
+  return MakeStatus(StatusCode::kNotFound, dir(), ": no arena '", name, "'");
+}
+
+Result<std::string_view> Program::ArenaBytes(const std::string& name) const {
+  LOOM_ASSIGN_OR_RETURN(uint32_t i, FindArena(name));
+  if (arena_bases_[i] == nullptr) return std::string_view();
+  return std::string_view(reinterpret_cast<const char*>(arena_bases_[i]),
+                          arenas_[i].size_bytes());
+}
+
+Result<std::byte*> Program::MutableArenaData(const std::string& name) {
+  LOOM_ASSIGN_OR_RETURN(uint32_t i, FindArena(name));
+  return arena_bases_[i];
+}
+
+Status Program::SetArenaBytes(const std::string& name, std::string_view bytes) {
+  LOOM_ASSIGN_OR_RETURN(uint32_t i, FindArena(name));
+  if (bytes.size() != arenas_[i].size_bytes()) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(), ": arena '", name, "' holds ",
+                      arenas_[i].size_bytes(), " bytes, not ", bytes.size());
+  }
+  if (!bytes.empty()) std::memcpy(arena_bases_[i], bytes.data(), bytes.size());
+  const auto& params = bundle_.manifest.parameters();
+  for (int p = 0; p < params.size(); ++p) {
+    if (params[p].arena() == i) parameter_set_[p] = true;
+  }
+  return OkStatus();
+}
+
+void Program::ZeroArenas(loom::bundle::Arena::Kind kind) {
+  const auto& arenas = bundle_.manifest.arenas();
+  for (int i = 0; i < arenas.size(); ++i) {
+    if (arenas[i].kind() == kind && arena_bases_[i] != nullptr) {
+      std::memset(arena_bases_[i], 0, arenas_[i].size_bytes());
+    }
+  }
+}
+
 Result<std::vector<HostTensor>> Program::Run(const std::string& name,
                                              const std::vector<const HostTensor*>& inputs) {
   const loom::bundle::EntryPoint* entry = FindEntryPoint(name);

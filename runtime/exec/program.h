@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/base/host_tensor.h"
@@ -42,10 +43,27 @@ class Program {
   Result<std::vector<HostTensor>> Run(const std::string& name,
                                       const std::vector<const HostTensor*>& inputs);
 
+  // Whole arenas by name (bundle.proto Arena), for drivers: checkpoints save and restore the
+  // OPTIMIZER arenas byte for byte, and a trainer zeroes and scales the GRADIENTS arena between
+  // @grad_step and @apply_step. kNotFound (naming the arena and the bundle) when there is none.
+  //
+  // A view of the arena's memory, valid while the program lives; empty for a 0-byte arena.
+  Result<std::string_view> ArenaBytes(const std::string& name) const;
+  // The same memory, writable: host-side updates in place (e.g. scaling accumulated gradients).
+  Result<std::byte*> MutableArenaData(const std::string& name);
+  // Copies `bytes` over the whole arena; kInvalidArgument unless the size equals the arena's.
+  // Writing a PARAMETERS or FROZEN arena counts as loading every parameter that lives in it.
+  Status SetArenaBytes(const std::string& name, std::string_view bytes);
+  // Zero-fills every arena of `kind` (GRADIENTS before each accumulation: @grad_step adds into
+  // its arena and @apply_step leaves it as it is).
+  void ZeroArenas(loom::bundle::Arena::Kind kind);
+
  private:
   Program(Bundle bundle, ThreadPool* pool) : bundle_(std::move(bundle)), pool_(pool) {}
   Status InitParameters();
   int FindParameter(const std::string& name) const;
+  // The index of arena `name`, or kNotFound.
+  Result<uint32_t> FindArena(const std::string& name) const;
   // Null for an empty arena (whose views are all empty), never null + offset.
   std::byte* At(uint32_t arena, uint64_t offset) const {
     return arena_bases_[arena] == nullptr ? nullptr : arena_bases_[arena] + offset;

@@ -86,6 +86,49 @@ TEST(ProgramTest, ParametersFromSafetensors) {
   for (int i = 0; i < 6; ++i) EXPECT_NEAR(y.data_as<float>()[i], expected[i], 1e-6);
 }
 
+TEST(ProgramTest, WholeArenasByName) {
+  std::string dir = TestBundle("arenas");
+  std::mt19937 rng(10);
+  Session session(1);
+  Program* program = session.Load("mlp", dir).value();
+  Result<std::string_view> params = program->ArenaBytes("params");
+  ASSERT_TRUE(params.ok()) << params.status().ToString();
+  EXPECT_EQ(params->size(), 64u);
+  EXPECT_EQ(*params, std::string(64, '\0'));  // arenas start zero-filled
+
+  // Writing the PARAMETERS arena loads W and bias: the program runs.
+  std::string bytes(64, '\0');
+  HostTensor w = testing::RandomF32({4, 3}, rng), bias = testing::RandomF32({3}, rng);
+  std::memcpy(bytes.data(), w.data(), 48);
+  std::memcpy(bytes.data() + 48, bias.data(), 12);
+  ASSERT_TRUE(program->SetArenaBytes("params", bytes).ok());
+  EXPECT_TRUE(program->GetParameter("W").value() == w);
+  EXPECT_EQ(*program->ArenaBytes("params"), bytes);
+  HostTensor x = testing::RandomF32({2, 4}, rng);
+  ASSERT_TRUE(program->Run("forward", {&x}).ok());
+
+  // In-place updates through the mutable view, and zeroing by kind.
+  Result<std::byte*> data = program->MutableArenaData("params");
+  ASSERT_TRUE(data.ok());
+  reinterpret_cast<float*>(*data)[0] = 2.5f;
+  EXPECT_EQ(program->GetParameter("W").value().data_as<float>()[0], 2.5f);
+  program->ZeroArenas(loom::bundle::Arena::ACTIVATIONS);
+  EXPECT_EQ(*program->ArenaBytes("act"), std::string(192, '\0'));
+  EXPECT_EQ(program->GetParameter("W").value().data_as<float>()[0], 2.5f);
+  program->ZeroArenas(loom::bundle::Arena::PARAMETERS);
+  EXPECT_EQ(*program->ArenaBytes("params"), std::string(64, '\0'));
+
+  Status status = program->SetArenaBytes("params", std::string(63, 'x'));
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("arena 'params' holds 64 bytes, not 63"), std::string::npos)
+      << status.message();
+  EXPECT_EQ(program->ArenaBytes("grads").status().code(), StatusCode::kNotFound);
+  EXPECT_NE(program->ArenaBytes("grads").status().message().find("no arena 'grads'"),
+            std::string::npos);
+  EXPECT_FALSE(program->MutableArenaData("grads").ok());
+  EXPECT_FALSE(program->SetArenaBytes("grads", "").ok());
+}
+
 TEST(ProgramTest, SessionHoldsIndependentPrograms) {
   std::string dir = TestBundle("session");
   std::mt19937 rng(9);

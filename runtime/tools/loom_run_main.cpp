@@ -1,5 +1,7 @@
-// loom-run: the runtime's driver (DESIGN.md §6). Only `run` exists so far; train, generate,
-// sample and align come with their issues. Every error prints one line and exits with 1.
+// loom-run: the runtime's driver (DESIGN.md §6): `run` and `train`; generate, sample and align
+// come with their issues. Every error prints one line and exits with 1.
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -7,13 +9,52 @@
 
 #include "runtime/tools/run_args.h"
 #include "runtime/tools/run_command.h"
+#include "runtime/tools/train_args.h"
+#include "runtime/train/trainer.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "usage: loom-run <command> ...\n"
     "commands:\n"
-    "  run    run one entry point of a compiled bundle (loom-run run --help)\n";
+    "  run    run one entry point of a compiled bundle (loom-run run --help)\n"
+    "  train  train a compiled bundle on bytes, with checkpoints (loom-run train --help)\n";
+
+std::atomic<bool> g_stop_requested{false};
+
+// The first SIGINT/SIGTERM asks the trainer to checkpoint and stop after the current step; a
+// second one ends the process at once (the default action).
+void OnStopSignal(int signal) {
+  g_stop_requested.store(true);
+  std::signal(signal, SIG_DFL);
+}
+
+// Prints "loom-run COMMAND: error: MESSAGE" and returns the exit code 1.
+int Fail(const char* command, const std::string& message) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "loom-run %s: error: %s\n", command, message.c_str());
+  return 1;
+}
+
+int RunMain(const std::vector<std::string>& args) {
+  loom::rt::Result<loom::rt::RunArgs> parsed = loom::rt::ParseRunArgs(args);
+  if (!parsed.ok()) return Fail("run", parsed.status().message());
+  if (parsed->help) return std::fputs(loom::rt::kRunUsage, stdout) < 0;
+  loom::rt::Status status = loom::rt::RunCommand(*parsed);
+  return status.ok() ? 0 : Fail("run", status.ToString());
+}
+
+int TrainMain(const std::vector<std::string>& args) {
+  loom::rt::Result<loom::rt::TrainArgs> parsed = loom::rt::ParseTrainArgs(args);
+  if (!parsed.ok()) return Fail("train", parsed.status().message());
+  if (parsed->help) return std::fputs(loom::rt::kTrainUsage, stdout) < 0;
+  parsed->options.stop_requested = &g_stop_requested;
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
+  loom::rt::Result<loom::rt::TrainResult> result = loom::rt::Train(parsed->options);
+  if (!result.ok()) return Fail("train", result.status().ToString());
+  return result->interrupted ? 130 : 0;
+}
 
 }  // namespace
 
@@ -22,25 +63,10 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 1 : 0;
   }
-  std::string command = argv[1];
-  if (command != "run") {
-    std::fprintf(stderr, "loom-run: error: unknown command '%s'\n%s", command.c_str(), kUsage);
-    return 1;
-  }
-  std::vector<std::string> args(argv + 2, argv + argc);
-  loom::rt::Result<loom::rt::RunArgs> parsed = loom::rt::ParseRunArgs(args);
-  if (!parsed.ok()) {
-    std::fprintf(stderr, "loom-run run: error: %s\n", parsed.status().message().c_str());
-    return 1;
-  }
-  if (parsed->help) {
-    std::fputs(loom::rt::kRunUsage, stdout);
-    return 0;
-  }
-  loom::rt::Status status = loom::rt::RunCommand(*parsed);
-  if (!status.ok()) {
-    std::fprintf(stderr, "loom-run run: error: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "run") return RunMain(args);
+  if (command == "train") return TrainMain(args);
+  std::fprintf(stderr, "loom-run: error: unknown command '%s'\n%s", command.c_str(), kUsage);
+  return 1;
 }

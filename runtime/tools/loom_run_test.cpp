@@ -11,25 +11,15 @@
 #include "runtime/io/npy.h"
 #include "runtime/io/safetensors.h"
 #include "runtime/tools/run_args.h"
+#include "runtime/tools/test_shell.h"
 
 namespace loom::rt {
 namespace {
 
-struct Outcome {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
+using testing::Outcome;
 
 Outcome LoomRun(const std::string& args) {
-  std::string command = std::string(LOOM_RUN_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  Outcome outcome{-1, ""};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) outcome.output.append(buffer, n);
-  int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
+  return testing::RunShell(std::string(LOOM_RUN_BINARY) + " " + args);
 }
 
 class LoomRunTest : public ::testing::Test {
@@ -89,7 +79,13 @@ TEST_F(LoomRunTest, ErrorsExitWithOne) {
   };
   const Case cases[] = {
       {"", "usage: loom-run"},
-      {"train", "unknown command 'train'"},
+      {"bogus", "unknown command 'bogus'"},
+      {"train", "loom-run train: error: missing the bundle directory"},
+      {"train " + bundle + " --steps 2 --accum 0", "--accum '0' is not a whole number"},
+      {"train " + bundle + " --steps 2 --progress sometimes", "--progress 'sometimes'"},
+      {"train " + bundle, "missing --steps"},
+      {"train " + bundle + " --steps 2 --data " + dir_ + "/x.npy",
+       "no @grad_step and @apply_step"},
       {"run " + bundle + io, "missing --function"},
       {"run --function forward" + io, "missing the bundle directory"},
       {"run " + bundle + " --function forward --input @" + dir_ + "/x.npy", "no --output"},
@@ -113,6 +109,19 @@ TEST_F(LoomRunTest, ErrorsExitWithOne) {
     EXPECT_NE(out.output.find(c.message), std::string::npos)
         << c.args << "\noutput: " << out.output << "\nexpected: " << c.message;
   }
+}
+
+TEST(LoomRunBinaryTest, TrainHelp) {
+  Outcome out = LoomRun("train --help");
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(out.output.rfind("usage: loom-run train DIR", 0), 0u) << out.output;
+  for (const char* flag : {"--data", "--steps", "--accum", "--seed", "--spec", "--checkpoint-dir",
+                           "--checkpoint-every", "--keep", "--no-resume", "--params",
+                           "--metrics", "--log-every", "--threads", "--progress"}) {
+    EXPECT_NE(out.output.find(flag), std::string::npos) << flag;
+  }
+  out = LoomRun("--help");
+  EXPECT_NE(out.output.find("train  train a compiled bundle"), std::string::npos) << out.output;
 }
 
 TEST(LoomRunBinaryTest, ProtobufIsLinkedStatically) {

@@ -1,6 +1,6 @@
 #include "runtime/tools/run_args.h"
 
-#include <cstdlib>
+#include "runtime/tools/flags.h"
 
 namespace loom::rt {
 
@@ -36,18 +36,10 @@ Result<RunArgs> ParseRunArgs(const std::vector<std::string>& args) {
       out.bundle_dir = arg;
       continue;
     }
-    // Every flag takes a value: "--flag value" or "--flag=value".
-    std::string flag = arg, value;
-    size_t eq = arg.find('=');
-    if (eq != std::string::npos) {
-      flag = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    } else if (i + 1 < args.size()) {
-      value = args[++i];
-    } else {
-      return Usage(flag + " needs a value");
-    }
-    if (value.empty()) return Usage(flag + " needs a value");
+    Result<Flag> taken = TakeFlag(args, &i);
+    if (!taken.ok()) return Usage(taken.status().message());
+    const std::string& flag = taken->name;
+    const std::string& value = taken->value;
     if (flag == "--function") {
       out.function = value;
     } else if (flag == "--params") {
@@ -61,12 +53,9 @@ Result<RunArgs> ParseRunArgs(const std::vector<std::string>& args) {
     } else if (flag == "--outputs-safetensors") {
       out.outputs_safetensors = File(value);
     } else if (flag == "--threads") {
-      char* end = nullptr;
-      long threads = std::strtol(value.c_str(), &end, 10);
-      if (*end != '\0' || threads < 1 || threads > 1024) {
-        return Usage("--threads '" + value + "' is not a number in [1, 1024]");
-      }
-      out.threads = static_cast<int>(threads);
+      Result<int64_t> threads = IntegerFlag(*taken, 1, 1024);
+      if (!threads.ok()) return Usage(threads.status().message());
+      out.threads = static_cast<int>(*threads);
     } else {
       return Usage("unknown flag '" + flag + "'");
     }

@@ -1,0 +1,28 @@
+// The command-line conventions of loom-run's subcommands (run_args.h, train_args.h): a flag
+// takes its value as "--flag value" or "--flag=value"; an empty value is refused.
+#ifndef LOOM_RUNTIME_TOOLS_FLAGS_H_
+#define LOOM_RUNTIME_TOOLS_FLAGS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/base/status.h"
+
+namespace loom::rt {
+
+struct Flag {
+  std::string name, value;
+};
+
+// args[*i] is a flag ("--..."): its name and value, with *i advanced past a separate value.
+// kInvalidArgument "--flag needs a value" when there is none.
+Result<Flag> TakeFlag(const std::vector<std::string>& args, size_t* i);
+
+// The flag's value as a decimal integer in [min, max], else kInvalidArgument
+// "--flag 'value' is not a whole number in [min, max]".
+Result<int64_t> IntegerFlag(const Flag& flag, int64_t min, int64_t max);
+
+}  // namespace loom::rt
+
+#endif  // LOOM_RUNTIME_TOOLS_FLAGS_H_
