@@ -3,8 +3,10 @@
 #include "passes/Pipelines.h"
 
 #include "passes/Autodiff/Passes.h"
+#include "passes/Fusion/Passes.h"
 #include "passes/Lowering/Passes.h"
 #include "passes/Plan/Passes.h"
+#include "passes/Strategy/Passes.h"
 
 #include "dialects/loom/IR/LoomDialect.h"
 #include "dialects/loomrt/IR/LoomrtDialect.h"
@@ -66,13 +68,19 @@ static void buildTargetPhase(OpPassManager &pm, const PhaseOptions &options) {
 static void buildBoundsPhase(OpPassManager &pm) { pm.addPass(createLoomMaterializeBoundsPass()); }
 
 /// Fusion: the plan is flat, so calls are inlined first (the private layer
-/// functions then go); one kernel per op until issue 6's fusion policy.
-static void buildFusionPhase(OpPassManager &pm) {
+/// functions then go); the fusion policy forms loom.fusion regions under the
+/// target's capability table, and kernel formation outlines one kernel per
+/// region (or per remaining op).
+static void buildFusionPhase(OpPassManager &pm, const PhaseOptions &options) {
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  LoomFusePassOptions fuse;
+  fuse.explain = options.explainFusion;
+  pm.addPass(createLoomFusePass(fuse));
   pm.addPass(createLoomFormDispatchesPass());
+  pm.addPass(createLoomKernelStrategyPass());
 }
 
 /// Codegen (the IR half): memory planning into the loomrt dialect. Kernel
@@ -99,7 +107,7 @@ LogicalResult mlir::loom::buildPhase(OpPassManager &pm, Phase phase, std::string
     buildBoundsPhase(pm);
     return success();
   case Phase::Fusion:
-    buildFusionPhase(pm);
+    buildFusionPhase(pm, options);
     return success();
   case Phase::Codegen:
     buildCodegenPhase(pm);
@@ -127,12 +135,14 @@ void mlir::loom::registerLoomPipelines() {
   PassPipelineRegistration<>("loom-phase-bounds", "Loom's bound materialization phase",
                              [](OpPassManager &pm) { buildBoundsPhase(pm); });
   PassPipelineRegistration<>("loom-phase-fusion",
-                             "Loom's kernel formation phase: inline, then one kernel per op",
-                             [](OpPassManager &pm) { buildFusionPhase(pm); });
+                             "Loom's fusion phase: inline, loom-fuse (regions under the target's capability table), one kernel per region or op",
+                             [](OpPassManager &pm) { buildFusionPhase(pm, PhaseOptions{}); });
   PassPipelineRegistration<>("loom-phase-codegen",
                              "Loom's codegen phase (IR half): memory planning into loomrt",
                              [](OpPassManager &pm) { buildCodegenPhase(pm); });
   registerLoomAutodiffPasses();
   registerLoomPlanPasses();
+  registerLoomFusionPasses();
   registerLoomLoweringPasses();
+  registerLoomStrategyPasses();
 }

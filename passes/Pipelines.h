@@ -33,6 +33,7 @@ std::optional<Phase> parsePhase(llvm::StringRef name);
 /// What the phases after autodiff need to know.
 struct PhaseOptions {
   std::string target = "cpu"; // cpu or cuda
+  bool explainFusion = false; // loom-fuse prints the reason of every decision
 };
 
 /// Appends the passes of `phase` to `pm`. Fails, with a message naming the

@@ -6,7 +6,9 @@
 #include "codegen/cpu/HostTarget.h"
 #include "codegen/cpu/KernelAbi.h"
 #include "codegen/cpu/SharedObjectLinker.h"
+#include "codegen/tiling/WorkgroupTiling.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
@@ -51,6 +53,20 @@ LogicalResult emitObject(ModuleOp module, ArrayRef<KernelSignature> kernels,
   return success();
 }
 
+/// Workgroups of a tiled kernel run at once: each must write only its rows
+/// of the output buffers, in place (WorkgroupTiling.h). The self-copies
+/// that in-place tiles leave go first.
+LogicalResult checkTiledKernelsInPlace(ModuleOp module, ArrayRef<KernelSignature> kernels) {
+  eraseSelfCopies(module);
+  for (const KernelSignature &kernel : kernels) {
+    auto fn = module.lookupSymbol<func::FuncOp>(kernel.implName);
+    if (kernel.workgroupArgument &&
+        failed(checkOutputsWrittenInPlace(fn, kernel.buffers.size() - kernel.numInputs)))
+      return failure();
+  }
+  return success();
+}
+
 } // namespace
 
 LogicalResult compileCpuKernels(ModuleOp kernels, StringRef soPath,
@@ -59,11 +75,15 @@ LogicalResult compileCpuKernels(ModuleOp kernels, StringRef soPath,
   if (failed(checkKernelModule(kernels)))
     return failure();
   OwningOpRef<ModuleOp> module(cast<ModuleOp>(kernels->clone()));
+  if (failed(tileWorkgroups(*module)))
+    return failure();
   SmallVector<KernelSignature> signatures = prepareKernels(*module);
   CpuLoweringOptions options;
   options.resultsAsOutParams = true;
-  if (failed(lowerLoomToLinalg(*module)) || failed(lowerLinalgToLLVM(*module, options)) ||
-      failed(buildLaunchWrappers(*module, signatures)))
+  if (failed(lowerLoomToLinalg(*module)) || failed(fuseElementwiseOps(*module)) ||
+      failed(bufferizeKernels(*module, options)) ||
+      failed(checkTiledKernelsInPlace(*module, signatures)) ||
+      failed(lowerBuffersToLLVM(*module)) || failed(buildLaunchWrappers(*module, signatures)))
     return failure();
   SmallVector<char, 0> object;
   if (failed(emitObject(*module, signatures, object)) ||

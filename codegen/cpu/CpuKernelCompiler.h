@@ -11,10 +11,15 @@
 // of the runtime's launch ABI (runtime/exec/kernel_library.h): buffers =
 // [in0..inN, r0..rM], each a dense row-major buffer of its tensor type (i1 one
 // byte), inputs read-only, outputs written in full and overlapping no other
-// buffer, no scalars, one workgroup (workgroup_id is ignored for now).
+// buffer, no scalars. A kernel whose `loom.workgroups` (loom-kernel-strategy)
+// has gx > 1 is tiled first (codegen/tiling/WorkgroupTiling.h): workgroup
+// workgroup_id[0] computes and writes only its rows, in place, so the
+// runtime runs the grid's workgroups in parallel; the others ignore the id.
 //
-// A clone of `kernels` goes through loom-lower-to-linalg and the CPU pipeline
-// (CpuPipeline.h) with results as out-params, gets its entry points
+// A clone of `kernels` is tiled, goes through loom-lower-to-linalg and the CPU
+// pipeline (CpuPipeline.h) with results as out-params (a tiled kernel must
+// then write its outputs only through subviews of its rows: checked, else an
+// error), gets its entry points
 // (KernelAbi.h), is optimized at O2 for the host (HostTarget.h) and linked
 // with ld.lld-22 (SharedObjectLinker.h). Temporaries are freed before each
 // launch returns.

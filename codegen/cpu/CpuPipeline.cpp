@@ -31,6 +31,9 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 
@@ -68,7 +71,7 @@ void copiesToLinalg(ModuleOp module) {
   });
 }
 
-void addBufferization(PassManager &pm, const CpuLoweringOptions &options) {
+void addOneShotBufferization(PassManager &pm, const CpuLoweringOptions &options) {
   // Producers write straight into the slices of a concat or an arena.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -83,6 +86,81 @@ void addBufferization(PassManager &pm, const CpuLoweringOptions &options) {
     outParams.modifyPublicFunctions = true;
     pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   }
+}
+
+/// Whether `v`, inside the loop whose iter_arg is `iterArg`, is that same
+/// buffer: the iter_arg itself, or an scf.for / scf.if result that yields
+/// it back on every path (what one-shot bufferization produces for a loop
+/// that updates its carried tensor in place).
+bool isSameBuffer(Value v, Value iterArg) {
+  if (v == iterArg)
+    return true;
+  auto result = dyn_cast<OpResult>(v);
+  if (!result)
+    return false;
+  unsigned i = result.getResultNumber();
+  if (auto loop = dyn_cast<scf::ForOp>(result.getOwner())) {
+    Value inner = loop.getRegionIterArgs()[i];
+    return isSameBuffer(loop.getInitArgs()[i], iterArg) &&
+           isSameBuffer(loop.getBody()->getTerminator()->getOperand(i), inner);
+  }
+  if (auto branch = dyn_cast<scf::IfOp>(result.getOwner()))
+    return !branch.getElseRegion().empty() &&
+           isSameBuffer(branch.thenYield().getOperand(i), iterArg) &&
+           isSameBuffer(branch.elseYield().getOperand(i), iterArg);
+  return false;
+}
+
+/// After results became out-params, a loop that updates an allocation in
+/// place and is then copied into the out-param (`memref.copy %loop, %out`;
+/// hoist-static-allocs only sees allocations returned directly) computes in
+/// the out-param instead: the allocation is replaced by it and the copy
+/// goes. Saves a full-size temporary (the scatter_add loop's) per launch.
+void forwardLoopBuffersToOutParams(ModuleOp module) {
+  module.walk([](memref::CopyOp copy) {
+    auto out = dyn_cast<BlockArgument>(copy.getTarget());
+    auto loop = copy.getSource().getDefiningOp<scf::ForOp>();
+    if (!out || !loop || !isa<func::FuncOp>(out.getOwner()->getParentOp()))
+      return;
+    unsigned i = cast<OpResult>(copy.getSource()).getResultNumber();
+    auto alloc = loop.getInitArgs()[i].getDefiningOp<memref::AllocOp>();
+    if (!alloc || alloc.getType() != out.getType() ||
+        !isSameBuffer(loop.getBody()->getTerminator()->getOperand(i),
+                      loop.getRegionIterArgs()[i]))
+      return;
+    // Only the loop and ops before it may use the allocation (it is
+    // initialized, then carried); the out-param is free until the copy.
+    for (Operation *user : alloc->getUsers())
+      if (user != loop &&
+          (user->getBlock() != loop->getBlock() || !user->isBeforeInBlock(loop)))
+        return;
+    alloc.getResult().replaceAllUsesWith(out);
+    alloc->erase();
+    copy->erase();
+  });
+}
+
+/// Fusing a producer with several readers duplicates its body into each; the
+/// caps keep a diamond of such producers from growing a body exponentially.
+constexpr unsigned kMaxDuplicatedProducerOps = 64;
+constexpr unsigned kMaxFusedBodyOps = 512;
+
+unsigned bodyOps(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  return generic ? static_cast<unsigned>(generic.getBody()->getOperations().size()) : 0;
+}
+
+bool shouldFuse(OpOperand *operand) {
+  Operation *producer = operand->get().getDefiningOp();
+  Operation *consumer = operand->getOwner();
+  if (!producer || !isa<linalg::GenericOp>(producer))
+    return false;
+  if (bodyOps(producer) + bodyOps(consumer) > kMaxFusedBodyOps)
+    return false;
+  return producer->hasOneUse() || bodyOps(producer) <= kMaxDuplicatedProducerOps;
+}
+
+void addDeallocation(PassManager &pm) {
   // Ownership-based deallocation: every temporary is freed before return.
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
@@ -130,12 +208,23 @@ LogicalResult lowerLoomToLinalg(ModuleOp module) {
   return runPhase(pm, module, "loom-lower-to-linalg");
 }
 
-LogicalResult lowerLinalgToLLVM(ModuleOp module, const CpuLoweringOptions &options) {
+LogicalResult bufferizeKernels(ModuleOp module, const CpuLoweringOptions &options) {
+  addRegistry(module.getContext());
+  PassManager bufferize(module.getContext());
+  addOneShotBufferization(bufferize, options);
+  if (failed(runPhase(bufferize, module, "bufferization")))
+    return failure();
+  if (options.resultsAsOutParams)
+    forwardLoopBuffersToOutParams(module);
+  return success();
+}
+
+LogicalResult lowerBuffersToLLVM(ModuleOp module) {
   MLIRContext *context = module.getContext();
   addRegistry(context);
-  PassManager bufferize(context);
-  addBufferization(bufferize, options);
-  if (failed(runPhase(bufferize, module, "bufferization")))
+  PassManager deallocate(context);
+  addDeallocation(deallocate);
+  if (failed(runPhase(deallocate, module, "deallocation")))
     return failure();
   copiesToLinalg(module);
   if (failed(computeLowPrecisionFloatsInF32(module)))
@@ -143,6 +232,22 @@ LogicalResult lowerLinalgToLLVM(ModuleOp module, const CpuLoweringOptions &optio
   PassManager toLLVM(context);
   addLoweringToLLVM(toLLVM);
   return runPhase(toLLVM, module, "lowering to the LLVM dialect");
+}
+
+LogicalResult fuseElementwiseOps(ModuleOp module) {
+  MLIRContext *context = module.getContext();
+  RewritePatternSet patterns(context);
+  linalg::populateElementwiseOpsFusionPatterns(patterns, shouldFuse);
+  linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+  FrozenRewritePatternSet frozen(std::move(patterns));
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (failed(applyPatternsGreedily(fn, frozen)))
+      return fn.emitError() << "code generation: elementwise fusion did not converge";
+  return success();
+}
+
+LogicalResult lowerLinalgToLLVM(ModuleOp module, const CpuLoweringOptions &options) {
+  return failure(failed(bufferizeKernels(module, options)) || failed(lowerBuffersToLLVM(module)));
 }
 
 } // namespace mlir::loom::codegen

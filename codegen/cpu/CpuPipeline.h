@@ -53,8 +53,23 @@ void registerCpuCodegenDialects(DialectRegistry &registry);
 LogicalResult lowerLoomToLinalg(ModuleOp module);
 
 /// Everything after loom-lower-to-linalg: bufferization, deallocation of
-/// temporaries, loops, and the LLVM dialect.
+/// temporaries, loops, and the LLVM dialect. The two halves below in a row.
 LogicalResult lowerLinalgToLLVM(ModuleOp module, const CpuLoweringOptions &options);
+
+/// On linalg over tensors (after lowerLoomToLinalg): every all-parallel
+/// linalg.generic is fused into the generics that read it, so a fused
+/// kernel's elementwise chain computes each element in registers instead of
+/// writing a full temporary per op (both backends; bounded so that diamonds
+/// of shared producers do not blow up the bodies).
+LogicalResult fuseElementwiseOps(ModuleOp module);
+
+/// The first half: eliminate-empty-tensors, one-shot-bufferize and (with
+/// resultsAsOutParams) buffer-results-to-out-params, where a kernel's writes
+/// to its outputs can still be inspected (WorkgroupTiling.h).
+LogicalResult bufferizeKernels(ModuleOp module, const CpuLoweringOptions &options);
+
+/// The second half: deallocation of temporaries, loops, the LLVM dialect.
+LogicalResult lowerBuffersToLLVM(ModuleOp module);
 
 } // namespace mlir::loom::codegen
 

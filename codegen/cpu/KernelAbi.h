@@ -8,8 +8,10 @@
 //
 // with buffers = [inputs..., results...], each a dense row-major buffer of
 // its tensor type (i1 one byte per element). Inputs are read-only; every
-// output is written in full and overlaps no other buffer. No scalars yet, and
-// one workgroup (the id is ignored until tiled workgroup mapping).
+// output is written in full by the grid's workgroups together and overlaps no
+// other buffer. No scalars yet. A kernel with a grid of gx > 1 workgroups is
+// tiled (codegen/tiling/WorkgroupTiling.h): workgroup x = workgroup_id[0]
+// writes only its rows of each output; any other kernel ignores the id.
 //
 // This file holds the three steps around the lowering that make that true:
 // checking the kernel module, preparing a clone of it for lowering, and
@@ -35,6 +37,8 @@ struct KernelSignature {
   Location loc;
   unsigned numInputs = 0;
   SmallVector<RankedTensorType> buffers; // inputs, then results
+  /// Tiled: the body's first argument is the workgroup id x (an index).
+  bool workgroupArgument = false;
 };
 
 /// Diagnoses, at the offending op, anything that is not a kernel: an op other
@@ -44,16 +48,18 @@ struct KernelSignature {
 /// outputs never aliasing inputs).
 LogicalResult checkKernelModule(ModuleOp kernels);
 
-/// Prepares a clone of a checked kernel module for lowering: each kernel is
-/// renamed to its implName, its arguments become read-only for bufferization,
-/// and a value returned twice is copied so that each output gets its own
-/// buffer. Returns the kernels' signatures, in module order.
+/// Prepares a clone of a checked kernel module, tiled already
+/// (WorkgroupTiling.h), for lowering: each kernel is renamed to its
+/// implName, its tensor arguments become read-only for bufferization, and a
+/// value returned twice is copied so that each output gets its own buffer.
+/// Returns the kernels' signatures, in module order.
 SmallVector<KernelSignature> prepareKernels(ModuleOp module);
 
 /// After lowering with results as out-params (descriptor calling
 /// convention): adds for each kernel the exported entry point of the launch
 /// ABI, which builds a static descriptor for every buffer and calls the
-/// implementation, now internal so that LLVM inlines it. A kernel name taken
+/// implementation (a tiled one with workgroup_id[0] first), now internal so
+/// that LLVM inlines it. A kernel name taken
 /// by an external function the lowered code calls (e.g. `expf`) is an error.
 LogicalResult buildLaunchWrappers(ModuleOp module, ArrayRef<KernelSignature> kernels);
 

@@ -9,6 +9,8 @@
 
 #include "codegen/cpu/KernelAbi.h"
 
+#include "codegen/tiling/WorkgroupTiling.h"
+
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -140,14 +142,18 @@ SmallVector<KernelSignature> prepareKernels(ModuleOp module) {
                            fn.getNumArguments(), {}};
     while (!taken.insert(kernel.implName).second)
       kernel.implName += "_";
-    for (Type type : llvm::concat<const Type>(fn.getArgumentTypes(), fn.getResultTypes()))
+    kernel.workgroupArgument = hasWorkgroupArgument(fn);
+    unsigned firstInput = kernel.workgroupArgument ? 1 : 0;
+    kernel.numInputs = fn.getNumArguments() - firstInput;
+    for (Type type : llvm::concat<const Type>(fn.getArgumentTypes().drop_front(firstInput),
+                                              fn.getResultTypes()))
       kernel.buffers.push_back(cast<RankedTensorType>(type));
     // Kernels never call one another (checked), so the rename has no uses
     // to update; the entry point takes the name back after lowering.
     fn.setSymName(kernel.implName);
     // Function arguments are writable by default in One-Shot Bufferize; an
     // input is a value other kernels may still read, so never in place.
-    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    for (unsigned i = firstInput; i < fn.getNumArguments(); ++i)
       fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName, readOnly);
     copyRepeatedResults(fn);
     kernels.push_back(std::move(kernel));

@@ -7,7 +7,8 @@
 //   llvm.func @<name>(%workgroup_id: !llvm.ptr, %buffers: !llvm.ptr, %scalars: !llvm.ptr)
 //
 // which loads buffers[i] and passes it with the static shape and row-major
-// strides of buffer i. The descriptor convention (rather than bare pointers)
+// strides of buffer i; a tiled kernel (WorkgroupTiling.h) first gets
+// workgroup_id[0]. The descriptor convention (rather than bare pointers)
 // lets any helper the lowering adds keep dynamic memrefs; once LLVM inlines
 // the internal body, the constant descriptors fold away.
 //
@@ -44,12 +45,15 @@ LogicalResult freeName(SymbolTable &symbols, const KernelSignature &kernel) {
   return success(succeeded(symbols.renameToUnique(taken, {})));
 }
 
-/// The body's parameters for `buffers` under the descriptor convention.
-SmallVector<Type> descriptorParams(MLIRContext *context, ArrayRef<RankedTensorType> buffers) {
+/// The body's parameters under the descriptor convention: the workgroup id
+/// (an index, so i64) when tiled, then one descriptor per buffer.
+SmallVector<Type> descriptorParams(MLIRContext *context, const KernelSignature &kernel) {
   auto ptr = LLVM::LLVMPointerType::get(context);
   auto i64 = IntegerType::get(context, 64);
   SmallVector<Type> params;
-  for (RankedTensorType type : buffers) {
+  if (kernel.workgroupArgument)
+    params.push_back(i64);
+  for (RankedTensorType type : kernel.buffers) {
     params.append({ptr, ptr, i64});
     params.append(2 * type.getRank(), i64);
   }
@@ -62,12 +66,14 @@ LogicalResult buildWrapper(ModuleOp module, SymbolTable &symbols, const KernelSi
   if (!impl || impl.isExternal())
     return emitError(kernel.loc) << "kernel @" << kernel.name
                                  << ": its lowered body @" << kernel.implName << " is missing";
-  SmallVector<Type> params = descriptorParams(context, kernel.buffers);
+  SmallVector<Type> params = descriptorParams(context, kernel);
   if (impl.getFunctionType().getParams() != ArrayRef<Type>(params) ||
       !isa<LLVM::LLVMVoidType>(impl.getFunctionType().getReturnType()))
     return emitError(kernel.loc) << "kernel @" << kernel.name << ": lowered body has type "
                                  << impl.getFunctionType()
-                                 << ", not one memref descriptor per buffer and no results";
+                                 << ", not "
+                                 << (kernel.workgroupArgument ? "the workgroup id and " : "")
+                                 << "one memref descriptor per buffer and no results";
   if (failed(freeName(symbols, kernel)))
     return failure();
   // Internal, so that LLVM inlines the one call and drops the body.
@@ -87,6 +93,8 @@ LogicalResult buildWrapper(ModuleOp module, SymbolTable &symbols, const KernelSi
     return LLVM::ConstantOp::create(b, loc, i64, value);
   };
   SmallVector<Value> args;
+  if (kernel.workgroupArgument) // workgroup_id[0]
+    args.push_back(LLVM::LoadOp::create(b, loc, i64, entry->getArgument(0)));
   for (auto [index, tensor] : llvm::enumerate(kernel.buffers)) {
     Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, buffers,
                                      ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(index)});

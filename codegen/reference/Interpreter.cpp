@@ -5,6 +5,7 @@
 #include "codegen/reference/Kernels.h"
 #include "codegen/reference/Numerics.h"
 
+#include "dialects/loom/IR/FusionOps.h"
 #include "dialects/loom/IR/LoomDialect.h"
 #include "dialects/loomrt/IR/LoomrtDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -122,6 +123,7 @@ private:
   /// Runs `callee` on the operands of `call` (a func.call or a kernel
   /// dispatch) and binds its results.
   LogicalResult runCall(Operation *call, func::FuncOp callee, Frame &frame, unsigned depth);
+  LogicalResult runFusion(mlir::loom::FusionOp fusion, Frame &frame);
 
   ModuleOp module_;
   const Options &options_;
@@ -162,6 +164,13 @@ FailureOr<std::vector<Tensor>> Runner::callFunction(func::FuncOp fn, std::vector
         return failure();
       }
       if (failed(runCall(c, callee, frame, depth)))
+        return failure();
+      continue;
+    }
+    // A fusion region computes its body on its inputs (a kernel's worth of
+    // ops; the pass that forms them is validated by translation).
+    if (auto fusion = dyn_cast<mlir::loom::FusionOp>(op)) {
+      if (failed(runFusion(fusion, frame)))
         return failure();
       continue;
     }
@@ -206,6 +215,33 @@ LogicalResult Runner::runCall(Operation *call, func::FuncOp callee, Frame &frame
   for (auto [value, result] : llvm::zip_equal(call->getResults(), *results))
     frame[value] = std::move(result);
   return success();
+}
+
+LogicalResult Runner::runFusion(mlir::loom::FusionOp fusion, Frame &frame) {
+  Block &body = fusion.getBody().front();
+  // Copies first: inserting into the frame may move its entries.
+  for (auto [arg, input] : llvm::zip_equal(body.getArguments(), fusion.getInputs())) {
+    Tensor value = frame[input];
+    frame[arg] = std::move(value);
+  }
+  for (Operation &inner : body) {
+    for (Value operand : inner.getOperands())
+      if (!frame.count(operand)) {
+        error_ = opMessage(&inner, "reads a value from outside its fusion region");
+        return failure();
+      }
+    if (auto yield = dyn_cast<mlir::loom::YieldOp>(inner)) {
+      for (auto [result, value] : llvm::zip_equal(fusion.getResults(), yield.getValues())) {
+        Tensor copy = frame[value];
+        frame[result] = std::move(copy);
+      }
+      return success();
+    }
+    if (failed(runOp(&inner, frame)))
+      return failure();
+  }
+  error_ = opMessage(fusion, "has no loom.yield");
+  return failure();
 }
 
 LogicalResult Runner::runOp(Operation *op, Frame &frame) {

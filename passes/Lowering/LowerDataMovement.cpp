@@ -13,6 +13,10 @@
 
 #include "passes/Lowering/LowerCommon.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <functional>
+
 using namespace mlir;
 using namespace mlir::loom;
 
@@ -126,39 +130,84 @@ Lowered lowerDataMovement(OpBuilder &b, Operation *op, Value &result) {
                      });
     return success();
   }
+  // scatter_add: loop over the update positions in order (the leading dims
+  // before `axis`, then the index dims), adding each update row into the
+  // destination row its index names: per destination element the additions
+  // happen in position order, as the interpreter's (and DESIGN.md §4's fixed
+  // order), in O(updates) work rather than O(dest × indices). An index
+  // outside [0, dest dim) adds nothing.
   auto sc = cast<ScatterAddOp>(op);
   auto idx = sc.getIndices().getType();
+  auto upd = cast<RankedTensorType>(sc.getUpdates().getType());
   int64_t axis = sc.getAxis(), ir = idx.getRank();
-  // Loops: dest's dims (parallel), then the index dims (reduction).
-  unsigned loops = rank + ir;
-  SmallVector<AffineExpr> upd, ids, out;
-  for (int64_t d = 0; d < rank; ++d)
-    out.push_back(b.getAffineDimExpr(d));
-  for (int64_t d = 0; d < axis; ++d)
-    upd.push_back(b.getAffineDimExpr(d));
-  for (int64_t d = 0; d < ir; ++d) {
-    upd.push_back(b.getAffineDimExpr(rank + d));
-    ids.push_back(b.getAffineDimExpr(rank + d));
-  }
-  for (int64_t d = axis + 1; d < rank; ++d)
-    upd.push_back(b.getAffineDimExpr(d));
-  SmallVector<AffineMap> maps{AffineMap::get(loops, 0, upd, ctx), AffineMap::get(loops, 0, ids, ctx),
-                              AffineMap::get(loops, 0, out, ctx)};
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  iterators.append(ir, utils::IteratorType::reduction);
   bool isFloat = isa<FloatType>(type.getElementType());
-  result = linalg::GenericOp::create(
-               b, loc, TypeRange{type}, ValueRange{sc.getUpdates(), sc.getIndices()},
-               ValueRange{sc.getDest()}, maps, iterators, "", "",
-               [&](OpBuilder &nb, Location l, ValueRange a) {
-                 Value k = arith::IndexCastOp::create(nb, l, nb.getIndexType(), a[1]);
-                 Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, k,
-                                                   linalg::IndexOp::create(nb, l, axis));
-                 Value s = isFloat ? Value(arith::AddFOp::create(nb, l, a[2], a[0]))
-                                   : arith::AddIOp::create(nb, l, a[2], a[0]);
-                 linalg::YieldOp::create(nb, l, arith::SelectOp::create(nb, l, hit, s, a[2]).getResult());
-               })
-               .getResult(0);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value bound = arith::ConstantIndexOp::create(b, loc, type.getDimSize(axis));
+  SmallVector<int64_t> outerSizes(type.getShape().take_front(axis));
+  llvm::append_range(outerSizes, idx.getShape());
+  // One update row: [1 x ... x 1 (axis + ir ones), trailing dims].
+  SmallVector<int64_t> rowShape(type.getShape().drop_front(axis + 1));
+  auto rowType = RankedTensorType::get(rowShape, type.getElementType());
+  SmallVector<Value> ivs;
+  std::function<Value(OpBuilder &, Value, unsigned)> nest = [&](OpBuilder &nb, Value acc,
+                                                               unsigned level) -> Value {
+    if (level == outerSizes.size()) {
+      SmallVector<Value> at(ivs.begin() + axis, ivs.end());
+      Value k = arith::IndexCastOp::create(nb, loc, nb.getIndexType(),
+                                           tensor::ExtractOp::create(nb, loc, sc.getIndices(), at));
+      Value inRange = arith::AndIOp::create(
+          nb, loc, arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::sge, k, zero),
+          arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::slt, k, bound));
+      auto ifOp = scf::IfOp::create(
+          nb, loc, inRange,
+          [&](OpBuilder &tb, Location l) {
+            auto sliceOf = [&](Value t, ArrayRef<Value> lead, RankedTensorType full) {
+              SmallVector<OpFoldResult> offs, sizes, strides;
+              for (Value v : lead)
+                offs.push_back(v), sizes.push_back(tb.getIndexAttr(1));
+              for (int64_t d = lead.size(); d < full.getRank(); ++d)
+                offs.push_back(tb.getIndexAttr(0)),
+                    sizes.push_back(tb.getIndexAttr(full.getDimSize(d)));
+              strides.assign(full.getRank(), tb.getIndexAttr(1));
+              return std::make_tuple(offs, sizes, strides);
+            };
+            SmallVector<Value> destLead(ivs.begin(), ivs.begin() + axis);
+            destLead.push_back(k);
+            auto [doffs, dsizes, dstrides] = sliceOf(acc, destLead, type);
+            auto [uoffs, usizes, ustrides] = sliceOf(sc.getUpdates(), ivs, upd);
+            Value drow = tensor::ExtractSliceOp::create(tb, l, rowType, acc, doffs, dsizes, dstrides);
+            Value urow = tensor::ExtractSliceOp::create(tb, l, rowType, sc.getUpdates(), uoffs,
+                                                        usizes, ustrides);
+            Value sum = elementwise(tb, l, rowType, {drow, urow},
+                                    [&](OpBuilder &eb, Location el, ValueRange a) -> Value {
+                                      return isFloat ? Value(arith::AddFOp::create(eb, el, a[0], a[1]))
+                                                     : arith::AddIOp::create(eb, el, a[0], a[1]);
+                                    });
+            Value back = tensor::InsertSliceOp::create(tb, l, sum, acc, doffs, dsizes, dstrides);
+            scf::YieldOp::create(tb, l, back);
+          },
+          [&](OpBuilder &eb, Location l) { scf::YieldOp::create(eb, l, acc); });
+      return ifOp.getResult(0);
+    }
+    Value ub = arith::ConstantIndexOp::create(nb, loc, outerSizes[level]);
+    auto loop = scf::ForOp::create(
+        nb, loc, zero, ub, one, ValueRange{acc},
+        [&](OpBuilder &lb, Location l, Value iv, ValueRange iter) {
+          ivs.push_back(iv);
+          Value next = nest(lb, iter[0], level + 1);
+          ivs.pop_back();
+          scf::YieldOp::create(lb, l, next);
+        });
+    return loop.getResult(0);
+  };
+  // The loop updates a fresh copy of dest (dest itself may be read-only, a
+  // kernel input): with results as out-params, the copy is the output buffer.
+  Value init = linalg::CopyOp::create(
+                   b, loc, sc.getDest(),
+                   tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType()).getResult())
+                   .getResult(0);
+  result = nest(b, init, 0);
   return success();
 }
 

@@ -23,7 +23,9 @@ def LoomLowerToLinalgPass : Pass<"loom-lower-to-linalg", "::mlir::ModuleOp"> {
       keep_dims; NaN-propagating max/min), argmax (first maximum, NaN above
       all), softmax, log_softmax, cumsum (exclusive, reverse);
     - data movement (LowerDataMovement.cpp): transpose, slice, concat,
-      reshape (static), gather, scatter_add (in index-position order).
+      reshape (static), gather, scatter_add (an scf.for nest over the update
+      positions adding each row into its destination row: in index-position
+      order, O(updates)).
     A function result marked `loom.arena = "X"` is written into the argument
     marked the same (`bufferization.materialize_in_destination`), so that
     after `eliminate-empty-tensors` and `one-shot-bufferize` an arena update
@@ -42,7 +44,7 @@ def LoomLowerToLinalgPass : Pass<"loom-lower-to-linalg", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
-    "::mlir::bufferization::BufferizationDialect"];
+    "::mlir::bufferization::BufferizationDialect", "::mlir::scf::SCFDialect"];
 }
 
 #endif // LOOM_PASSES_LOWERING_PASSES_TD

@@ -109,8 +109,21 @@ struct FormDispatches : mlir::loom::impl::LoomFormDispatchesPassBase<FormDispatc
     for (Value v : op->getOperands())
       if (!map.contains(v))
         map.map(v, b.clone(*v.getDefiningOp())->getResult(0));
-    Operation *clone = b.clone(*op, map);
-    func::ReturnOp::create(b, op->getLoc(), clone->getResults());
+    if (auto fusion = dyn_cast<FusionOp>(op)) {
+      // A fusion region's body is the kernel's body.
+      Block &region = fusion.getBody().front();
+      for (auto [arg, input] : llvm::zip(region.getArguments(), fusion.getInputs()))
+        map.map(arg, map.lookup(input));
+      for (Operation &inner : region.without_terminator())
+        b.clone(inner, map);
+      SmallVector<Value> results;
+      for (Value v : cast<YieldOp>(region.getTerminator()).getValues())
+        results.push_back(map.lookup(v));
+      func::ReturnOp::create(b, op->getLoc(), results);
+    } else {
+      Operation *clone = b.clone(*op, map);
+      func::ReturnOp::create(b, op->getLoc(), clone->getResults());
+    }
 
     std::string key = kernelKey(fn);
     auto found = byKey.find(key);
@@ -119,7 +132,10 @@ struct FormDispatches : mlir::loom::impl::LoomFormDispatchesPassBase<FormDispatc
       name = found->second;
       fn.erase();
     } else {
-      name = ("k" + Twine(next++) + "_" + op->getName().stripDialect()).str();
+      StringRef what = op->getName().stripDialect();
+      if (auto fusion = dyn_cast<FusionOp>(op))
+        what = stringifyFusionRegionKind(fusion.getKind()); // k7_row_reduction, k8_elementwise
+      name = ("k" + Twine(next++) + "_" + what).str();
       fn.setSymName(name);
       kernels.getBody()->push_back(fn);
       byKey[key] = name;

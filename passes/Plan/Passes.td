@@ -87,7 +87,8 @@ def LoomPlanMemoryPass : Pass<"loom-plan-memory", "::mlir::ModuleOp"> {
       when every read of the argument marked X comes before the op that
       defines it (an in-place update); otherwise it is copied there at the
       end;
-    - dispatches become `loomrt.launch` (one workgroup), GEMM-able
+    - dispatches become `loomrt.launch` over the kernel's `loom.workgroups`
+      grid (one workgroup without it), GEMM-able
       contractions `loomrt.gemm` (one per batch), attention the runtime
       routine, splat constants `loomrt.fill`.
     Each entry records `loom.peak_bytes` (its activations high-water mark)

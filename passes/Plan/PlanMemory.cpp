@@ -437,8 +437,12 @@ private:
         args.push_back(view(v, loc));
       for (Value v : dispatch.getResults())
         args.push_back(view(v, loc));
-      loomrt::LaunchOp::create(b, loc, dispatch.getKernel(), b.getDenseI64ArrayAttr({1, 1, 1}),
-                               args);
+      // The kernel's grid (loom-kernel-strategy), else one workgroup.
+      auto kernel = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(dispatch,
+                                                                       dispatch.getKernel());
+      auto grid = kernel ? kernel->getAttrOfType<DenseI64ArrayAttr>("loom.workgroups") : nullptr;
+      loomrt::LaunchOp::create(b, loc, dispatch.getKernel(),
+                               grid ? grid : b.getDenseI64ArrayAttr({1, 1, 1}), args);
       return success();
     }
     case OpPlacement::Gemm:

@@ -7,7 +7,9 @@
 // double, rounded to f32) on the same weights and bytes of the corpus.
 // Issue 5's bounds: logits max|Δ| ≤ 1e-4·max|logit|; parameters after one
 // step max|Δ| ≤ 1e-5·max|P|. The test prints the measured figures and the
-// memory plan's peak bytes against the bytes of all tensors.
+// memory plan's peak bytes against the bytes of all tensors, each kernel's
+// strategy and grid (loom-kernel-strategy), and @grad_step's wall time on the
+// session's 2 threads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,10 +28,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 using namespace mlir;
 using namespace ::loom;
@@ -248,6 +253,55 @@ TEST_F(CompiledTiny, PeakArenaBytesAgainstAllTensors) {
       EXPECT_LT(peak, all / 2);
     }
   }
+}
+
+/// Each kernel's strategy and grid (loom-kernel-strategy), as the bundle runs
+/// them: a kernel with several workgroups has rows; no kernel is asked for
+/// more workgroups than it has rows.
+TEST_F(CompiledTiny, KernelStrategies) {
+  ASSERT_TRUE(compiled);
+  std::map<std::string, int> byStrategy;
+  for (auto kernels : compiled->planned->getOps<ModuleOp>()) {
+    for (auto fn : kernels.getOps<func::FuncOp>()) {
+      auto strategy = fn->getAttrOfType<StringAttr>("loom.strategy");
+      auto grid = fn->getAttrOfType<DenseI64ArrayAttr>("loom.workgroups");
+      auto tile = fn->getAttrOfType<IntegerAttr>("loom.tile_rows");
+      int64_t workgroups = grid ? grid[0] : 1;
+      std::string name = strategy ? strategy.str() : "(none)";
+      byStrategy[name + (workgroups > 1 ? ", tiled" : "")]++;
+      std::cout << "kernel @" << fn.getSymName().str() << ": " << name << ", " << workgroups
+                << " workgroups";
+      if (tile)
+        std::cout << " of " << tile.getInt() << " rows";
+      std::cout << "\n";
+      if (workgroups > 1) {
+        EXPECT_TRUE(tile) << fn.getSymName().str();
+        EXPECT_NE(name, "serial") << fn.getSymName().str();
+      }
+    }
+  }
+  for (auto &[strategy, count] : byStrategy)
+    std::cout << "kernels " << strategy << ": " << count << "\n";
+}
+
+/// Wall time of @grad_step on the session's 2 threads: the median of 20 runs
+/// after 2 warm-up runs. Last in this file: it keeps accumulating gradients.
+TEST_F(CompiledTiny, GradStepWallTime) {
+  ASSERT_TRUE(compiled);
+  Compiled &c = *compiled;
+  rt::HostTensor tokens = ids(c.batch.tokens, {4, 64}), targets = ids(c.batch.targets, {4, 64});
+  std::vector<double> ms;
+  for (int run = 0; run < 22; ++run) {
+    auto start = std::chrono::steady_clock::now();
+    auto loss = c.program->Run("grad_step", {&tokens, &targets});
+    auto end = std::chrono::steady_clock::now();
+    ASSERT_TRUE(loss.ok()) << loss.status().message();
+    if (run >= 2)
+      ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  std::cout << "grad_step wall time (2 threads): median " << ms[ms.size() / 2] << " ms, min "
+            << ms.front() << " ms, max " << ms.back() << " ms over " << ms.size() << " runs\n";
 }
 
 } // namespace

@@ -4,6 +4,8 @@
 #define LOOM_TEST_LIB_TESTPASSES_H
 
 #include "dialects/loom/IR/LoomDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::loom {

@@ -46,4 +46,14 @@ def LoomTestPassEquivalencePass : Pass<"loom-test-pass-equivalence", "::mlir::Mo
   let dependentDialects = ["::mlir::loom::LoomDialect"];
 }
 
+def LoomTestWorkgroupTilingPass : Pass<"loom-test-workgroup-tiling", "::mlir::ModuleOp"> {
+  let summary = "Tile every kernel with a grid of several workgroups (codegen/tiling)";
+  let description = [{
+    Applies codegen/tiling's tileWorkgroups to every func.func (at any depth)
+    whose `loom.workgroups` has gx > 1, so that lit tests can show the tiled
+    form, and what bufferization makes of it, without compiling a .so.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect"];
+}
+
 #endif // LOOM_TEST_LIB_TESTPASSES_TD

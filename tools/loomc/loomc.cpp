@@ -1,7 +1,7 @@
 //===- loomc.cpp - the Loom compiler driver -------------------------------===//
 //
 //   loomc SPEC.textproto|IR.mlir [--compile-from=PHASE] [--compile-to=PHASE] [-o OUT]
-//   loomc SPEC.textproto|IR.mlir --target=cpu -o DIR
+//   loomc SPEC.textproto|IR.mlir --target=cpu -o DIR [--ptx]
 //
 // Reads a ModelSpec (built into loom IR by its family's builder) or a .mlir
 // file, runs the pipeline's phases (passes/Pipelines.h) from just after
@@ -11,7 +11,9 @@
 //
 // With --target and no --compile-to, it compiles through every phase and
 // writes a bundle directory (codegen/bundle/BundleWriter.h) at DIR instead
-// (--emit=bundle|ir chooses explicitly).
+// (--emit=bundle|ir chooses explicitly). --ptx also writes the same kernels
+// for CUDA sm_90: DIR/kernels.ptx and their launch table DIR/kernels_cuda.json
+// (files the runtime's bundle loader does not read; tools/gpu/ptx_check does).
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +22,7 @@
 #include "passes/Pipelines.h"
 
 #include "codegen/bundle/BundleWriter.h"
+#include "codegen/cuda/CudaKernelCompiler.h"
 #include "dialects/loom/IR/LoomDialect.h"
 #include "dialects/loomrt/IR/LoomrtDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -33,6 +36,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -65,6 +69,18 @@ static llvm::cl::opt<std::string>
                         "directory at -o; needs --compile-to=codegen). Default: bundle when "
                         "--target is given without --compile-to, else ir"),
          llvm::cl::init(""));
+
+static llvm::cl::opt<bool>
+    emitPtx("ptx",
+            llvm::cl::desc("With a bundle: also compile its kernels for CUDA sm_90 into "
+                           "DIR/kernels.ptx, with their launch table in DIR/kernels_cuda.json "
+                           "(codegen/cuda/CudaKernelCompiler.h); the CPU bundle is unchanged"),
+            llvm::cl::init(false));
+
+static llvm::cl::opt<bool>
+    explainFusion("loom-fusion-explain",
+                  llvm::cl::desc("Print the reason of every fusion decision (a remark per op)"),
+                  llvm::cl::init(false));
 
 namespace {
 /// "builder" sits before the first pipeline phase.
@@ -102,6 +118,29 @@ OwningOpRef<ModuleOp> loadInput(MLIRContext &context, llvm::SourceMgr &sourceMgr
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   return parseSourceFile<ModuleOp>(sourceMgr, &context);
 }
+
+/// --ptx: the bundle's kernels (the nested module @kernels) as PTX beside it.
+LogicalResult writePtx(ModuleOp module, StringRef dir) {
+  ModuleOp kernels;
+  for (auto nested : module.getOps<ModuleOp>())
+    if (nested.getSymName() == "kernels")
+      kernels = nested;
+  SmallVector<mlir::loom::codegen::CudaKernelInfo> infos;
+  if (kernels) {
+    llvm::SmallString<256> ptx(dir);
+    llvm::sys::path::append(ptx, "kernels.ptx");
+    if (failed(mlir::loom::codegen::compileCudaKernels(kernels, ptx, infos)))
+      return failure();
+  }
+  llvm::SmallString<256> table(dir);
+  llvm::sys::path::append(table, "kernels_cuda.json");
+  if (failed(mlir::loom::codegen::writeCudaKernelTable(table, kernels ? "kernels.ptx" : "", infos,
+                                                       module.getLoc())))
+    return failure();
+  llvm::outs() << "loomc: wrote " << dir << "/kernels.ptx: " << infos.size()
+               << " CUDA kernels (sm_90)\n";
+  return success();
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -127,6 +166,10 @@ int main(int argc, char **argv) {
   if (wantsBundle && (compileTo != "codegen" || outputFile == "-")) {
     llvm::errs() << "loomc: a bundle needs --compile-to=codegen (the default with --target) and "
                     "-o DIR\n";
+    return 1;
+  }
+  if (emitPtx && !wantsBundle) {
+    llvm::errs() << "loomc: --ptx writes beside a bundle: use it with --target=cpu -o DIR\n";
     return 1;
   }
   std::optional<int> from = phaseIndex(compileFrom), to = phaseIndex(compileTo);
@@ -173,6 +216,7 @@ int main(int argc, char **argv) {
     std::string error;
     mlir::loom::PhaseOptions options;
     options.target = target;
+    options.explainFusion = explainFusion;
     if (failed(mlir::loom::buildPhase(pm, static_cast<mlir::loom::Phase>(p), error, options))) {
       llvm::errs() << "loomc: " << error << "\n";
       return 1;
@@ -190,6 +234,8 @@ int main(int argc, char **argv) {
                  << " entry points, " << summary.kernels << " kernels, " << summary.commands
                  << " commands, " << summary.parameters << " parameters, "
                  << summary.arenaBytes << " arena bytes\n";
+    if (emitPtx && failed(writePtx(*module, outputFile)))
+      return 1;
     for (auto entry : module->getOps<mlir::loomrt::EntryOp>()) {
       auto bytes = [&](StringRef key) {
         auto a = entry->getAttrOfType<IntegerAttr>(key);

@@ -4,6 +4,11 @@
 
 #include "codegen/cpu/testing/DenseBuffers.h"
 
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <thread>
+
 using ::loom::reference::Tensor;
 
 namespace mlir::loom::codegen::testsupport {
@@ -25,6 +30,31 @@ KernelLaunch::KernelLaunch(func::FuncOp fn, const std::vector<Tensor> &inputs) {
 void KernelLaunch::run(KernelFn kernel) const {
   const int64_t workgroup[3] = {0, 0, 0};
   kernel(workgroup, buffers_.data(), nullptr);
+}
+
+void KernelLaunch::runWorkgroup(KernelFn kernel, int64_t x) const {
+  const int64_t workgroup[3] = {x, 0, 0};
+  kernel(workgroup, buffers_.data(), nullptr);
+}
+
+void KernelLaunch::runGrid(KernelFn kernel, int64_t workgroups, int threads,
+                           uint64_t seed) const {
+  std::vector<int64_t> order(workgroups);
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
+  if (threads <= 1) {
+    for (int64_t id : order)
+      runWorkgroup(kernel, id);
+    return;
+  }
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      for (size_t i = t; i < order.size(); i += threads)
+        runWorkgroup(kernel, order[i]);
+    });
+  for (std::thread &thread : pool)
+    thread.join();
 }
 
 std::vector<Tensor> KernelLaunch::results() const {

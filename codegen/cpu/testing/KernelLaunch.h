@@ -32,8 +32,21 @@ public:
   /// One launch of workgroup (0, 0, 0) without scalars.
   void run(KernelFn kernel) const;
 
+  /// Every workgroup (x, 0, 0) of a grid of `workgroups`, in an order
+  /// shuffled by `seed` and dealt round-robin to `threads` threads that run
+  /// at once, as the runtime's thread pool may: a workgroup that wrote
+  /// outside its rows, or whose result depended on the order, would show.
+  /// One thread: all in the calling thread.
+  void runGrid(KernelFn kernel, int64_t workgroups, int threads, uint64_t seed) const;
+
+  /// Workgroup (x, 0, 0) alone.
+  void runWorkgroup(KernelFn kernel, int64_t x) const;
+
   /// The outputs as they are now.
   std::vector<::loom::reference::Tensor> results() const;
+
+  /// The bytes of output `r` (0xA5 where nothing wrote).
+  const std::vector<char> &outputBytes(unsigned r) const { return storage_[inputs_.size() + r]; }
 
   /// Whether the input buffers still hold what was packed.
   bool inputsUnchanged() const;

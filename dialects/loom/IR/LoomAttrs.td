@@ -76,6 +76,14 @@ def Loom_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
   let cppNamespace = "::mlir::loom";
 }
 
+def Loom_FusionRegionKind : I32EnumAttr<"FusionRegionKind", "what a fusion region computes", [
+    // A chain of elementwise ops on one shape (with recomputed producers).
+    I32EnumAttrCase<"elementwise", 0>,
+    // Such a chain ending in a reduction over the rows' trailing dims.
+    I32EnumAttrCase<"row_reduction", 1>]> {
+  let cppNamespace = "::mlir::loom";
+}
+
 def Loom_RopeLayout : I32EnumAttr<"RopeLayout", "how rotary pairs are laid out", [
     // (x[2i], x[2i+1]) rotate together: BLT, Meta's Llama reference.
     I32EnumAttrCase<"interleaved", 0>,

@@ -44,6 +44,7 @@ def Loom_Dialect : Dialect {
     void registerRandomOps();
     void registerNormOps();
     void registerAttentionOps();
+    void registerFusionOps();
   }];
 }
 

@@ -33,6 +33,7 @@ void LoomDialect::initialize() {
   registerRandomOps();
   registerNormOps();
   registerAttentionOps();
+  registerFusionOps();
 }
 
 Operation *LoomDialect::materializeConstant(OpBuilder &builder, Attribute value, Type type,

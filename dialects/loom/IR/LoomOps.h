@@ -12,6 +12,7 @@
 #include "dialects/loom/IR/ContractionOps.h"
 #include "dialects/loom/IR/DataMovementOps.h"
 #include "dialects/loom/IR/ElementwiseOps.h"
+#include "dialects/loom/IR/FusionOps.h"
 #include "dialects/loom/IR/NormOps.h"
 #include "dialects/loom/IR/RandomOps.h"
 #include "dialects/loom/IR/ReductionOps.h"

@@ -161,15 +161,16 @@ func.func @layout(%x: tensor<2x3x4xf32>, %s: tensor<5x7xf32>, %a: tensor<2x1xf32
 
 // -----
 
-/// [Rule: gather extracts at the clamped index; scatter_add reduces over the
-/// index positions in order, adding where the index hits]
+/// [Rule: gather extracts at the clamped index; scatter_add copies dest, then
+/// loops over the index positions in order adding each update row where its
+/// index lands (lower-to-linalg.mlir @scatter_rows has the details)]
 // CHECK-LABEL: func.func @gather_scatter
 //       CHECK:   arith.maxsi
 //       CHECK:   arith.minsi
 //       CHECK:   tensor.extract
-//       CHECK:   iterator_types = ["parallel", "parallel", "reduction"]
-//       CHECK:     arith.cmpi eq
-//       CHECK:     arith.select
+//       CHECK:   linalg.copy
+//       CHECK:   scf.for
+//       CHECK:     scf.if
 func.func @gather_scatter(%t: tensor<5x2xf32>, %ids: tensor<3xi64>, %u: tensor<3x2xf32>)
     -> (tensor<3x2xf32>, tensor<5x2xf32>) {
   %g = loom.gather %t[%ids] axis 0 : tensor<5x2xf32>, tensor<3xi64>

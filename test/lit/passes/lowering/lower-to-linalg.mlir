@@ -96,3 +96,23 @@ func.func @dense_constants() -> (tensor<2xf32>, tensor<i64>) {
   %b = loom.constant dense<3> : tensor<i64>
   return %a, %b : tensor<2xf32>, tensor<i64>
 }
+
+// -----
+
+/// [Rule: scatter_add loops over the update positions in order and adds each
+/// update row into the destination row its index names (O(updates)); an
+/// index outside the destination adds nothing]
+// CHECK-LABEL: func.func @scatter_rows
+//       CHECK:   scf.for
+//       CHECK:     scf.for
+//       CHECK:       %[[K:.*]] = arith.index_cast
+//       CHECK:       scf.if
+//       CHECK:         tensor.extract_slice %{{.*}}[%[[K]], 0] [1, 8] [1, 1]
+//       CHECK:         arith.addf
+//       CHECK:         tensor.insert_slice
+//       CHECK:       } else {
+//   CHECK-NOT:   linalg.generic {{.*}}reduction
+func.func @scatter_rows(%u: tensor<2x3x8xf32>, %d: tensor<10x8xf32>, %i: tensor<2x3xi64>) -> tensor<10x8xf32> {
+  %r = loom.scatter_add %u into %d[%i] axis 0 : tensor<2x3x8xf32>, tensor<10x8xf32>, tensor<2x3xi64>
+  return %r : tensor<10x8xf32>
+}

@@ -1,0 +1,258 @@
+#include "tools/loom-bench/plan_profiler.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "runtime/bundle/bundle_dtype.h"
+#include "runtime/exec/plan_executor.h"
+#include "tools/loom-bench/train_bench.h"
+
+namespace loom::bench {
+namespace {
+
+using loom::bundle::Command;
+using loom::bundle::LibraryCall;
+using loom::bundle::TensorSig;
+using rt::HostTensor;
+using rt::MakeStatus;
+using rt::Result;
+using rt::StatusCode;
+using Clock = std::chrono::steady_clock;
+
+rt::Shape ShapeOf(const google::protobuf::RepeatedField<int64_t>& dims) {
+  return rt::Shape(dims.begin(), dims.end());
+}
+
+// A validated tensor's dtype and byte size.
+std::pair<rt::DType, uint64_t> TypeAndSize(int dtype,
+                                           const google::protobuf::RepeatedField<int64_t>& shape) {
+  rt::DType rt_dtype = *rt::FromBundleDType(static_cast<loom::bundle::DType>(dtype));
+  return {rt_dtype, *rt::CheckedByteSize(rt_dtype, ShapeOf(shape))};
+}
+
+// "k12_rms_norm_grad" -> "rms_norm_grad": kernels of one op kind share a bucket.
+std::string KernelKind(const std::string& name) {
+  size_t i = 0;
+  if (i < name.size() && name[i] == 'k') {
+    ++i;
+    while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
+    if (i > 1 && i < name.size() && name[i] == '_') return name.substr(i + 1);
+  }
+  return name;
+}
+
+std::string Label(const Command& command, const loom::bundle::Manifest& manifest) {
+  switch (command.command_case()) {
+    case Command::kLaunch:
+      return "kernel " + KernelKind(manifest.kernels(command.launch().kernel()).name());
+    case Command::kLibraryCall:
+      switch (command.library_call().routine()) {
+        case LibraryCall::GEMM_F32:
+          return "gemm";
+        case LibraryCall::ATTENTION_F32:
+          return "attention";
+        case LibraryCall::ATTENTION_GRAD_F32:
+          return "attention_grad";
+        default:
+          return "library_call";
+      }
+    case Command::kCopy:
+      return "copy";
+    case Command::kFill:
+      return "fill";
+    case Command::COMMAND_NOT_SET:
+      break;
+  }
+  return "none";
+}
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// Buckets by time, largest first.
+std::vector<PlanProfiler::Bucket> Sorted(std::vector<PlanProfiler::Bucket> buckets) {
+  std::stable_sort(buckets.begin(), buckets.end(),
+                   [](const auto& a, const auto& b) { return a.seconds > b.seconds; });
+  return buckets;
+}
+
+// The JSON key of a bucket's group: launches are summed into "kernels".
+std::string Group(const std::string& label) {
+  return label.rfind("kernel ", 0) == 0 ? "kernels" : label;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PlanProfiler>> PlanProfiler::Load(const std::string& dir,
+                                                         rt::ThreadPool* pool) {
+  LOOM_ASSIGN_OR_RETURN(rt::Bundle bundle, rt::LoadBundle(dir));
+  if (bundle.manifest.target() != "cpu") {
+    return MakeStatus(StatusCode::kUnsupported, dir, ": target '", bundle.manifest.target(),
+                      "' cannot be profiled here (cpu bundles only)");
+  }
+  std::unique_ptr<PlanProfiler> profiler(new PlanProfiler(std::move(bundle), pool));
+  LOOM_RETURN_IF_ERROR(profiler->Prepare());
+  return profiler;
+}
+
+rt::Status PlanProfiler::Prepare() {
+  const auto& manifest = bundle_.manifest;
+  for (const auto& arena : manifest.arenas()) {
+    LOOM_ASSIGN_OR_RETURN(rt::HostArena memory, rt::HostArena::Allocate(
+                                                    arena.name(), arena.size_bytes(), arena.alignment()));
+    bases_.push_back(memory.data());
+    arenas_.push_back(std::move(memory));
+  }
+  LOOM_ASSIGN_OR_RETURN(kernels_, rt::KernelLibrary::Open(bundle_.kernel_library_path,
+                                                          manifest.kernels()));
+  for (const auto& entry : manifest.entry_points()) {
+    Entry& e = entries_[entry.name()];
+    EntryTimes& times = times_[entry.name()];
+    e.entry = &entry;
+    std::map<std::string, size_t> by_label;
+    for (const Command& command : entry.plan()) {
+      loom::bundle::EntryPoint single;
+      *single.add_plan() = command;
+      e.singles.push_back(std::move(single));
+      const std::string label = Label(command, manifest);
+      auto [it, added] = by_label.emplace(label, times.buckets.size());
+      if (added) times.buckets.push_back(Bucket{label, 0, 0.0});
+      e.bucket.push_back(it->second);
+    }
+  }
+  return rt::OkStatus();
+}
+
+rt::Status PlanProfiler::SetParameter(const std::string& name, const HostTensor& value) {
+  for (const auto& p : bundle_.manifest.parameters()) {
+    if (p.name() != name) continue;
+    auto [dtype, size] = TypeAndSize(p.dtype(), p.shape());
+    if (value.dtype() != dtype || value.shape() != ShapeOf(p.shape())) {
+      return MakeStatus(StatusCode::kInvalidArgument, "parameter '", name, "': wrong dtype or shape");
+    }
+    if (size > 0) std::memcpy(At(p.arena(), p.offset_bytes()), value.data(), size);
+    return rt::OkStatus();
+  }
+  return MakeStatus(StatusCode::kNotFound, "no parameter '", name, "'");
+}
+
+Result<std::vector<HostTensor>> PlanProfiler::Run(const std::string& name,
+                                                  const std::vector<const HostTensor*>& inputs) {
+  auto found = entries_.find(name);
+  if (found == entries_.end()) return MakeStatus(StatusCode::kNotFound, "no entry point '", name, "'");
+  const Entry& e = found->second;
+  EntryTimes& times = times_[name];
+  const Clock::time_point start = Clock::now();
+  if (inputs.size() != static_cast<size_t>(e.entry->inputs_size())) {
+    return MakeStatus(StatusCode::kInvalidArgument, name, ": wrong input count");
+  }
+  for (int i = 0; i < e.entry->inputs_size(); ++i) {
+    const TensorSig& sig = e.entry->inputs(i);
+    auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
+    if (inputs[i]->dtype() != dtype || inputs[i]->shape() != ShapeOf(sig.shape())) {
+      return MakeStatus(StatusCode::kInvalidArgument, name, ": input ", i, " has the wrong type");
+    }
+    if (size > 0) std::memcpy(At(sig.arena(), sig.offset_bytes()), inputs[i]->data(), size);
+  }
+  const rt::PlanContext context{bases_, kernels_, *pool_};
+  for (size_t c = 0; c < e.singles.size(); ++c) {
+    const Clock::time_point before = Clock::now();
+    rt::ExecutePlan(e.singles[c], context);
+    Bucket& bucket = times.buckets[e.bucket[c]];
+    bucket.seconds += Seconds(Clock::now() - before);
+    ++bucket.calls;
+  }
+  std::vector<HostTensor> outputs;
+  for (const TensorSig& sig : e.entry->outputs()) {
+    auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
+    LOOM_ASSIGN_OR_RETURN(HostTensor value, HostTensor::Allocate(dtype, ShapeOf(sig.shape())));
+    if (size > 0) std::memcpy(value.data(), At(sig.arena(), sig.offset_bytes()), size);
+    outputs.push_back(std::move(value));
+  }
+  times.seconds += Seconds(Clock::now() - start);
+  ++times.runs;
+  return outputs;
+}
+
+void PlanProfiler::Reset() {
+  for (auto& [name, times] : times_) {
+    times.runs = 0;
+    times.seconds = 0;
+    for (Bucket& b : times.buckets) {
+      b.calls = 0;
+      b.seconds = 0;
+    }
+  }
+}
+
+double ParallelForOverheadUs(rt::ThreadPool& pool, int64_t n, int repeats) {
+  std::vector<double> us;
+  for (int r = 0; r < repeats; ++r) {
+    const Clock::time_point start = Clock::now();
+    for (int i = 0; i < 100; ++i) pool.ParallelFor(n, [](int64_t) {});
+    us.push_back(Seconds(Clock::now() - start) * 1e6 / 100);
+  }
+  return Median(us);
+}
+
+std::string ProfileTable(const std::map<std::string, PlanProfiler::EntryTimes>& times,
+                         int64_t steps, double dispatch_us) {
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof(line),
+                "loom-bench profile: per training step, over %lld steps; one empty "
+                "ParallelFor costs %.1f us\n",
+                static_cast<long long>(steps), dispatch_us);
+  out += line;
+  for (const auto& [name, t] : times) {
+    if (t.runs == 0) continue;
+    const double total_ms = t.seconds * 1e3 / steps;
+    double commands = 0;
+    int64_t calls = 0;
+    for (const auto& b : t.buckets) {
+      commands += b.seconds;
+      calls += b.calls;
+    }
+    std::snprintf(line, sizeof(line), "  @%s: %.3f ms/step (%lld commands)\n", name.c_str(),
+                  total_ms, static_cast<long long>(calls / steps));
+    out += line;
+    std::snprintf(line, sizeof(line), "    %-28s %8s %10s %10s %7s\n", "command", "calls", "ms/step",
+                  "us/call", "share");
+    out += line;
+    for (const auto& b : Sorted(t.buckets)) {
+      std::snprintf(line, sizeof(line), "    %-28s %8lld %10.3f %10.1f %6.1f%%\n", b.label.c_str(),
+                    static_cast<long long>(b.calls / steps), b.seconds * 1e3 / steps,
+                    b.calls ? b.seconds * 1e6 / b.calls : 0.0, 100.0 * b.seconds / t.seconds);
+      out += line;
+    }
+    const double rest = t.seconds - commands;
+    std::snprintf(line, sizeof(line), "    %-28s %8s %10.3f %10s %6.1f%%\n",
+                  "(inputs, outputs, timers)", "", rest * 1e3 / steps, "", 100.0 * rest / t.seconds);
+    out += line;
+  }
+  return out;
+}
+
+std::string ProfileJson(const std::map<std::string, PlanProfiler::EntryTimes>& times,
+                        int64_t steps, double dispatch_us) {
+  std::string out = "{\"parallel_for_us\": " + JsonNumber(dispatch_us);
+  for (const auto& [name, t] : times) {
+    if (t.runs == 0) continue;
+    std::map<std::string, std::pair<int64_t, double>> groups;  // calls, seconds
+    for (const auto& b : t.buckets) {
+      auto& g = groups[Group(b.label)];
+      g.first += b.calls;
+      g.second += b.seconds;
+    }
+    out += ", \"" + name + "\": {\"ms_per_step\": " + JsonNumber(t.seconds * 1e3 / steps);
+    for (const auto& [group, g] : groups) {
+      out += ", \"" + group + "_ms\": " + JsonNumber(g.second * 1e3 / steps) + ", \"" + group +
+             "_calls\": " + std::to_string(g.first / steps);
+    }
+    out += "}";
+  }
+  return out + "}";
+}
+
+}  // namespace loom::bench

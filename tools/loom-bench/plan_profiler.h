@@ -1,0 +1,86 @@
+// PlanProfiler: runs a bundle's entry points one plan command at a time and times each command.
+//
+// The executor has no profiling hook, so this drives its public pieces (LoadBundle, HostArena,
+// KernelLibrary, ExecutePlan) the way rt::Program does, with each command wrapped in an entry
+// point of its own. It is a second copy of the program (its own arenas), used only by
+// `loom-bench train --profile`; the throughput figures come from the rt::Program run.
+#ifndef LOOM_TOOLS_LOOM_BENCH_PLAN_PROFILER_H_
+#define LOOM_TOOLS_LOOM_BENCH_PLAN_PROFILER_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/base/host_tensor.h"
+#include "runtime/base/status.h"
+#include "runtime/bundle/bundle.h"
+#include "runtime/exec/arena.h"
+#include "runtime/exec/kernel_library.h"
+#include "runtime/exec/thread_pool.h"
+
+namespace loom::bench {
+
+class PlanProfiler {
+ public:
+  // Loads and validates the bundle in `dir`; `pool` must outlive the profiler.
+  static rt::Result<std::unique_ptr<PlanProfiler>> Load(const std::string& dir,
+                                                        rt::ThreadPool* pool);
+
+  const loom::bundle::Manifest& manifest() const { return bundle_.manifest; }
+  rt::Status SetParameter(const std::string& name, const rt::HostTensor& value);
+  // As rt::Program::Run, with every command timed into the entry point's buckets.
+  rt::Result<std::vector<rt::HostTensor>> Run(const std::string& name,
+                                              const std::vector<const rt::HostTensor*>& inputs);
+  // Forgets the times recorded so far (after the warmup steps).
+  void Reset();
+
+  struct Bucket {
+    std::string label;  // "gemm", "attention", "attention_grad", "copy", "fill", "kernel <op>"
+    int64_t calls = 0;
+    double seconds = 0;
+  };
+  struct EntryTimes {
+    int64_t runs = 0;
+    double seconds = 0;  // whole Run calls: commands plus input/output copies
+    std::vector<Bucket> buckets;
+  };
+  const std::map<std::string, EntryTimes>& times() const { return times_; }
+
+ private:
+  struct Entry {
+    const loom::bundle::EntryPoint* entry = nullptr;
+    std::vector<loom::bundle::EntryPoint> singles;  // one command each
+    std::vector<size_t> bucket;                     // by command: its bucket in times_
+  };
+
+  PlanProfiler(rt::Bundle bundle, rt::ThreadPool* pool) : bundle_(std::move(bundle)), pool_(pool) {}
+  rt::Status Prepare();
+  std::byte* At(uint32_t arena, uint64_t offset) const {
+    return bases_[arena] == nullptr ? nullptr : bases_[arena] + offset;
+  }
+
+  rt::Bundle bundle_;
+  rt::ThreadPool* pool_;
+  std::vector<rt::HostArena> arenas_;
+  std::vector<std::byte*> bases_;
+  rt::KernelLibrary kernels_;
+  std::map<std::string, Entry> entries_;
+  std::map<std::string, EntryTimes> times_;
+};
+
+// Microseconds of one ThreadPool::ParallelFor over `n` empty items: the fixed cost of every
+// launch, GEMM and attention call (the median of `repeats` timings of batches of 100 calls).
+double ParallelForOverheadUs(rt::ThreadPool& pool, int64_t n, int repeats);
+
+// A table of `times` (per step, sorted by time) for stderr, and the same totals as a JSON
+// object for the result line.
+std::string ProfileTable(const std::map<std::string, PlanProfiler::EntryTimes>& times,
+                         int64_t steps, double dispatch_us);
+std::string ProfileJson(const std::map<std::string, PlanProfiler::EntryTimes>& times,
+                        int64_t steps, double dispatch_us);
+
+}  // namespace loom::bench
+
+#endif  // LOOM_TOOLS_LOOM_BENCH_PLAN_PROFILER_H_

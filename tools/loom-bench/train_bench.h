@@ -1,0 +1,69 @@
+// The training-throughput benchmark of loom-bench: initial weights, batches and the timed loop
+// of @grad_step + @apply_step, independent of what runs the entry points (a Program, or the
+// command-by-command PlanProfiler).
+#ifndef LOOM_TOOLS_LOOM_BENCH_TRAIN_BENCH_H_
+#define LOOM_TOOLS_LOOM_BENCH_TRAIN_BENCH_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/base/host_tensor.h"
+#include "runtime/base/status.h"
+#include "runtime/data/byte_corpus.h"
+#include "runtime/schemas/bundle.pb.h"
+
+namespace loom::bench {
+
+// Runs entry point `name` on `inputs` (signature order) and returns its outputs.
+using RunFn = std::function<rt::Result<std::vector<rt::HostTensor>>(
+    const std::string& name, const std::vector<const rt::HostTensor*>& inputs)>;
+
+// Everything a run needs, built before any timing starts.
+struct TrainSetup {
+  int64_t batch = 0, length = 0;  // of @grad_step's tokens and targets
+  int tokens_input = 0;           // the index of "tokens" among @grad_step's two inputs
+  // Initial values of every parameter, in manifest order (its arena order).
+  std::vector<std::pair<std::string, rt::HostTensor>> parameters;
+  // Step t's batch and @apply_step's step tensor, t in [0, warmup + steps).
+  std::vector<rt::HostTensor> tokens, targets, step;
+};
+
+// Checks that the manifest has @grad_step (tokens, targets: i64 [B, L] -> loss f32 first) and
+// @apply_step (step: i64 scalar), draws the weights and cuts `count` batches.
+rt::Result<TrainSetup> PrepareTraining(const loom::bundle::Manifest& manifest,
+                                       const rt::ByteCorpus& corpus, uint64_t seed,
+                                       int64_t count);
+
+// The weights loom-train-ref draws: one splitmix64 counter over all parameters in manifest
+// order, u = ((SplitMix64(seed + counter++) >> 11) + 1) * 2^-53 in (0, 1], and for each NORMAL
+// element init_std * sqrt(-2 ln u1) * cos(2 pi u2) (u1 drawn first); ONES and ZEROS draw nothing.
+rt::Result<std::vector<std::pair<std::string, rt::HostTensor>>> InitialParameters(
+    const loom::bundle::Manifest& manifest, uint64_t seed);
+
+struct TrainTiming {
+  int64_t steps = 0;
+  double total_s = 0;                // the timed steps, wall clock
+  double grad_s = 0, apply_s = 0;    // of which in @grad_step and in @apply_step
+  std::vector<double> step_ms;       // each timed step
+  double first_loss = 0;             // step 0's loss (a warmup step when warmup > 0)
+  double final_loss = 0;             // the last step's loss, before its update
+  double last_grad_norm = 0;         // @apply_step's gradient norm at the last step (0 if none)
+  int64_t skipped = 0;               // steps @apply_step skipped (non-finite gradient)
+};
+
+// Runs warmup + steps training steps through `run`, timing the last `steps`.
+rt::Result<TrainTiming> RunTraining(const TrainSetup& setup, int64_t warmup, int64_t steps,
+                                    const RunFn& run);
+
+// The median of `values` (0 when empty).
+double Median(std::vector<double> values);
+
+// `value` as a JSON number, or null when it is not finite.
+std::string JsonNumber(double value);
+
+}  // namespace loom::bench
+
+#endif  // LOOM_TOOLS_LOOM_BENCH_TRAIN_BENCH_H_
