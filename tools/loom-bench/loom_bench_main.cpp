@@ -56,7 +56,8 @@ Status Train(const BenchArgs& args) {
                                [&](const std::string& name,
                                    const std::vector<const HostTensor*>& inputs) {
                                  return program->Run(name, inputs);
-                               }));
+                               },
+                               [&] { program->ZeroArenas(loom::bundle::Arena::GRADIENTS); }));
 
   std::string profile;
   if (args.profile) {
@@ -73,7 +74,8 @@ Status Train(const BenchArgs& args) {
                                      const std::vector<const HostTensor*>& inputs) {
                                    if (calls++ == 2 * args.warmup) profiler->Reset();
                                    return profiler->Run(name, inputs);
-                                 }));
+                                 },
+                                 [&] { profiler->ZeroArenas(loom::bundle::Arena::GRADIENTS); }));
     const double dispatch_us =
         loom::bench::ParallelForOverheadUs(session.pool(), session.pool().num_threads(), 21);
     std::fputs(loom::bench::ProfileTable(profiler->times(), args.steps, dispatch_us).c_str(),
@@ -81,6 +83,24 @@ Status Train(const BenchArgs& args) {
     std::fprintf(stderr, "  (profiled run: %.3f ms/step against %.3f unprofiled)\n",
                  profiled.total_s * 1e3 / args.steps, timing.total_s * 1e3 / args.steps);
     profile = ", \"profile\": " + loom::bench::ProfileJson(profiler->times(), args.steps, dispatch_us);
+    // The fused multi-tensor update (the largest launch of @apply_step) against a triad
+    // moving the same bytes on the same pool and workgroup count, in this run.
+    auto update = profiler->TimeLargestLaunch("apply_step", 51);
+    if (update.ok()) {
+      const double triad_s = loom::bench::TriadSeconds(session.pool(), update->bytes,
+                                                       update->workgroups, 51);
+      const double kernel_gbs = update->bytes / update->seconds * 1e-9;
+      const double triad_gbs = update->bytes / triad_s * 1e-9;
+      std::fprintf(stderr,
+                   "  memory-bound: %s moves %lld bytes over %lld workgroups in %.1f us "
+                   "(%.1f GB/s); a triad of the same bytes %.1f us (%.1f GB/s): %.2f of the "
+                   "triad's bandwidth\n",
+                   update->kernel.c_str(), static_cast<long long>(update->bytes),
+                   static_cast<long long>(update->workgroups), update->seconds * 1e6, kernel_gbs,
+                   triad_s * 1e6, triad_gbs, kernel_gbs / triad_gbs);
+      profile += ", \"update_kernel_gbs\": " + JsonNumber(kernel_gbs) +
+                 ", \"triad_gbs\": " + JsonNumber(triad_gbs);
+    }
   }
 
   const double tokens = static_cast<double>(args.steps) * setup.batch * setup.length;

@@ -175,6 +175,15 @@ Result<std::vector<HostTensor>> PlanProfiler::Run(const std::string& name,
   return outputs;
 }
 
+void PlanProfiler::ZeroArenas(loom::bundle::Arena::Kind kind) {
+  const auto& arenas = bundle_.manifest.arenas();
+  for (int i = 0; i < arenas.size(); ++i) {
+    if (arenas[i].kind() == kind && bases_[i] != nullptr) {
+      std::memset(bases_[i], 0, arenas_[i].size_bytes());
+    }
+  }
+}
+
 void PlanProfiler::Reset() {
   for (auto& [name, times] : times_) {
     times.runs = 0;
@@ -184,6 +193,54 @@ void PlanProfiler::Reset() {
       b.seconds = 0;
     }
   }
+}
+
+Result<PlanProfiler::LaunchTiming> PlanProfiler::TimeLargestLaunch(const std::string& name,
+                                                                    int repeats) {
+  auto found = entries_.find(name);
+  if (found == entries_.end()) return MakeStatus(StatusCode::kNotFound, "no entry point '", name, "'");
+  const Entry& e = found->second;
+  int best = -1;
+  int64_t best_bytes = -1;
+  for (int c = 0; c < e.entry->plan_size(); ++c) {
+    const Command& command = e.entry->plan(c);
+    if (command.command_case() != Command::kLaunch) continue;
+    int64_t bytes = 0;
+    for (const auto& view : command.launch().args()) bytes += static_cast<int64_t>(view.size_bytes());
+    if (bytes > best_bytes) best = c, best_bytes = bytes;
+  }
+  if (best < 0) return MakeStatus(StatusCode::kNotFound, name, " launches no kernel");
+  const auto& launch = e.entry->plan(best).launch();
+  const rt::PlanContext context{bases_, kernels_, *pool_};
+  std::vector<double> seconds;
+  for (int r = 0; r < repeats; ++r) {
+    const Clock::time_point before = Clock::now();
+    rt::ExecutePlan(e.singles[best], context);
+    seconds.push_back(Seconds(Clock::now() - before));
+  }
+  std::sort(seconds.begin(), seconds.end());
+  return LaunchTiming{bundle_.manifest.kernels(launch.kernel()).name(), best_bytes,
+                      launch.grid(0) * launch.grid(1) * launch.grid(2), seconds[seconds.size() / 2]};
+}
+
+double TriadSeconds(rt::ThreadPool& pool, int64_t bytes, int64_t chunks, int repeats) {
+  const int64_t n = std::max<int64_t>(1, bytes / 3 / static_cast<int64_t>(sizeof(float)));
+  std::vector<float> a(n), b(n, 1.0f), c(n, 2.0f);
+  const float s = 3.0f;
+  chunks = std::max<int64_t>(1, std::min(chunks, n));
+  std::vector<double> seconds;
+  for (int r = 0; r < repeats; ++r) {
+    const Clock::time_point before = Clock::now();
+    pool.ParallelFor(chunks, [&](int64_t k) {
+      const int64_t lo = n * k / chunks, hi = n * (k + 1) / chunks;
+      for (int64_t i = lo; i < hi; ++i) a[i] = b[i] + s * c[i];
+    });
+    seconds.push_back(Seconds(Clock::now() - before));
+  }
+  std::sort(seconds.begin(), seconds.end());
+  volatile float sink = a[n / 2];  // the triad's result is used
+  (void)sink;
+  return seconds[seconds.size() / 2];
 }
 
 double ParallelForOverheadUs(rt::ThreadPool& pool, int64_t n, int repeats) {

@@ -30,11 +30,24 @@ class PlanProfiler {
 
   const loom::bundle::Manifest& manifest() const { return bundle_.manifest; }
   rt::Status SetParameter(const std::string& name, const rt::HostTensor& value);
+  // As rt::Program::ZeroArenas: zero-fills every arena of `kind`.
+  void ZeroArenas(loom::bundle::Arena::Kind kind);
   // As rt::Program::Run, with every command timed into the entry point's buckets.
   rt::Result<std::vector<rt::HostTensor>> Run(const std::string& name,
                                               const std::vector<const rt::HostTensor*>& inputs);
   // Forgets the times recorded so far (after the warmup steps).
   void Reset();
+
+  // The launch of entry point `name` that touches the most bytes (the sum of its buffer views:
+  // each read or written once), run alone `repeats` times on the current arenas: its median
+  // time. For the memory-bound kernels' bandwidth (issue 6: fused AdamW against a triad).
+  struct LaunchTiming {
+    std::string kernel;
+    int64_t bytes = 0;
+    int64_t workgroups = 0;
+    double seconds = 0;
+  };
+  rt::Result<LaunchTiming> TimeLargestLaunch(const std::string& name, int repeats);
 
   struct Bucket {
     std::string label;  // "gemm", "attention", "attention_grad", "copy", "fill", "kernel <op>"
@@ -69,6 +82,11 @@ class PlanProfiler {
   std::map<std::string, Entry> entries_;
   std::map<std::string, EntryTimes> times_;
 };
+
+// A STREAM-style triad a[i] = b[i] + s·c[i] over three f32 arrays of `bytes / 3` bytes each,
+// split in `chunks` fixed chunks over `pool` (as a kernel's workgroups are): the median
+// seconds of `repeats` runs. Moves `bytes` bytes per run.
+double TriadSeconds(rt::ThreadPool& pool, int64_t bytes, int64_t chunks, int repeats);
 
 // Microseconds of one ThreadPool::ParallelFor over `n` empty items: the fixed cost of every
 // launch, GEMM and attention call (the median of `repeats` timings of batches of 100 calls).

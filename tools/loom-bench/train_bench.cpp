@@ -133,7 +133,7 @@ Result<TrainSetup> PrepareTraining(const loom::bundle::Manifest& manifest,
 }
 
 Result<TrainTiming> RunTraining(const TrainSetup& setup, int64_t warmup, int64_t steps,
-                                const RunFn& run) {
+                                const RunFn& run, const ZeroGradientsFn& zero_gradients) {
   if (static_cast<int64_t>(setup.step.size()) < warmup + steps) {
     return MakeStatus(StatusCode::kInternal, "fewer batches than steps");
   }
@@ -145,6 +145,7 @@ Result<TrainTiming> RunTraining(const TrainSetup& setup, int64_t warmup, int64_t
     batch[setup.tokens_input] = &setup.tokens[t];
     batch[1 - setup.tokens_input] = &setup.targets[t];
     const Clock::time_point start = Clock::now();
+    zero_gradients();  // a new optimizer step: @grad_step accumulates into the arena
     LOOM_ASSIGN_OR_RETURN(std::vector<HostTensor> loss, run("grad_step", batch));
     const Clock::time_point mid = Clock::now();
     LOOM_ASSIGN_OR_RETURN(std::vector<HostTensor> update, run("apply_step", {&setup.step[t]}));

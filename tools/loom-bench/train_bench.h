@@ -54,9 +54,14 @@ struct TrainTiming {
   int64_t skipped = 0;               // steps @apply_step skipped (non-finite gradient)
 };
 
-// Runs warmup + steps training steps through `run`, timing the last `steps`.
+// Zero-fills the gradient arenas of whatever runs the entry points.
+using ZeroGradientsFn = std::function<void()>;
+
+// Runs warmup + steps training steps through `run`, timing the last `steps`. Each step is what
+// the trainer (runtime/train) and PyTorch's zero_grad do: zero_gradients, then @grad_step (which
+// adds into the gradient arena), then @apply_step; all three are timed.
 rt::Result<TrainTiming> RunTraining(const TrainSetup& setup, int64_t warmup, int64_t steps,
-                                    const RunFn& run);
+                                    const RunFn& run, const ZeroGradientsFn& zero_gradients);
 
 // The median of `values` (0 when empty).
 double Median(std::vector<double> values);
