@@ -7,6 +7,7 @@
 #ifndef LOOM_RUNTIME_EXEC_THREAD_POOL_H_
 #define LOOM_RUNTIME_EXEC_THREAD_POOL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -39,9 +40,12 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable start_;
   std::condition_variable done_;
-  uint64_t generation_ = 0;  // bumped for every job; workers run each generation once
-  int pending_ = 0;          // workers still running the current job
-  bool stop_ = false;
+  // Bumped (under mutex_) for every job; workers run each generation once. Atomic so that a
+  // worker that just finished a job can spin on it for a while before sleeping: a plan's
+  // launches come tens of microseconds apart, and waking a sleeping thread costs about as much.
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};  // workers still running the current job
+  std::atomic<bool> stop_{false};
   int64_t n_ = 0;
   const std::function<void(int64_t)>* fn_ = nullptr;
 };
