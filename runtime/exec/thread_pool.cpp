@@ -1,13 +1,14 @@
 #include "runtime/exec/thread_pool.h"
 
 #include <chrono>
+#include <thread>
 
 namespace loom::rt {
 namespace {
 
 // How long a thread spins for the next job (a worker) or for the job's end (the caller) before
 // it blocks on a condition variable.
-constexpr auto kSpin = std::chrono::microseconds(200);
+constexpr auto kSpin = std::chrono::microseconds(50);
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -20,7 +21,10 @@ template <typename Ready>
 bool SpinUntil(Ready ready) {
   const auto deadline = std::chrono::steady_clock::now() + kSpin;
   while (!ready()) {
-    for (int i = 0; i < 64; ++i) CpuRelax();
+    for (int i = 0; i < 16; ++i) CpuRelax();
+    // Yield, so that on a loaded machine the spinner never keeps the thread it waits for
+    // (or anyone else) off a core.
+    std::this_thread::yield();
     if (std::chrono::steady_clock::now() > deadline) return ready();
   }
   return true;
