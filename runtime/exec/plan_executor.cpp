@@ -93,28 +93,30 @@ void RunLibraryCall(const LibraryCall& call, const PlanContext& context) {
 
 }  // namespace
 
-void ExecutePlan(const loom::bundle::EntryPoint& entry, const PlanContext& context) {
-  for (const Command& command : entry.plan()) {
-    switch (command.command_case()) {
-      case Command::kLaunch:
-        RunLaunch(command.launch(), context);
-        break;
-      case Command::kLibraryCall:
-        RunLibraryCall(command.library_call(), context);
-        break;
-      case Command::kCopy:
-        if (command.copy().src().size_bytes() > 0) {
-          std::memcpy(Address(context, command.copy().dst()),
-                      Address(context, command.copy().src()), command.copy().src().size_bytes());
-        }
-        break;
-      case Command::kFill:
-        RunFill(command.fill(), context);
-        break;
-      case Command::COMMAND_NOT_SET:
-        break;  // refused by validation
-    }
+void ExecuteCommand(const Command& command, const PlanContext& context) {
+  switch (command.command_case()) {
+    case Command::kLaunch:
+      RunLaunch(command.launch(), context);
+      break;
+    case Command::kLibraryCall:
+      RunLibraryCall(command.library_call(), context);
+      break;
+    case Command::kCopy:
+      if (command.copy().src().size_bytes() > 0) {
+        std::memcpy(Address(context, command.copy().dst()),
+                    Address(context, command.copy().src()), command.copy().src().size_bytes());
+      }
+      break;
+    case Command::kFill:
+      RunFill(command.fill(), context);
+      break;
+    case Command::COMMAND_NOT_SET:
+      break;  // refused by validation
   }
+}
+
+void ExecutePlan(const loom::bundle::EntryPoint& entry, const PlanContext& context) {
+  for (const Command& command : entry.plan()) ExecuteCommand(command, context);
 }
 
 }  // namespace loom::rt

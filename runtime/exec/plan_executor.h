@@ -24,6 +24,9 @@ struct PlanContext {
 // range; the commands run in order.
 void ExecutePlan(const loom::bundle::EntryPoint& entry, const PlanContext& context);
 
+// One command of such a plan (what ExecutePlan runs for each, in order).
+void ExecuteCommand(const loom::bundle::Command& command, const PlanContext& context);
+
 }  // namespace loom::rt
 
 #endif  // LOOM_RUNTIME_EXEC_PLAN_EXECUTOR_H_

@@ -196,8 +196,13 @@ void Program::ZeroArenas(loom::bundle::Arena::Kind kind) {
   }
 }
 
+void Program::ExecuteCommand(const loom::bundle::Command& command) {
+  rt::ExecuteCommand(command, PlanContext{arena_bases_, kernels_, *pool_});
+}
+
 Result<std::vector<HostTensor>> Program::Run(const std::string& name,
-                                             const std::vector<const HostTensor*>& inputs) {
+                                             const std::vector<const HostTensor*>& inputs,
+                                             const CommandHook* hook) {
   const loom::bundle::EntryPoint* entry = FindEntryPoint(name);
   if (entry == nullptr) {
     return MakeStatus(StatusCode::kNotFound, dir(), ": no entry point '", name, "'");
@@ -225,7 +230,17 @@ Result<std::vector<HostTensor>> Program::Run(const std::string& name,
     }
     if (size > 0) std::memcpy(At(sig.arena(), sig.offset_bytes()), value.data(), size);
   }
-  ExecutePlan(*entry, PlanContext{arena_bases_, kernels_, *pool_});
+  const PlanContext context{arena_bases_, kernels_, *pool_};
+  if (hook == nullptr || !*hook) {
+    ExecutePlan(*entry, context);
+  } else {
+    for (int c = 0; c < entry->plan_size(); ++c) {
+      const loom::bundle::Command& command = entry->plan(c);
+      LOOM_RETURN_IF_ERROR((*hook)(HookPoint::kBefore, c, command));
+      rt::ExecuteCommand(command, context);
+      LOOM_RETURN_IF_ERROR((*hook)(HookPoint::kAfter, c, command));
+    }
+  }
   std::vector<HostTensor> outputs;
   for (const TensorSig& sig : entry->outputs()) {
     auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());

@@ -4,6 +4,7 @@
 #ifndef LOOM_RUNTIME_EXEC_PROGRAM_H_
 #define LOOM_RUNTIME_EXEC_PROGRAM_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,8 +41,26 @@ class Program {
   // Runs entry point `name` on `inputs` (in signature order, dtypes and shapes exact) and
   // returns its outputs in signature order. Refuses to run while a NORMAL-initialized
   // parameter has not been loaded (the runtime does not draw random weights yet).
+  //
+  // With a `hook`, it is called around every plan command, in order: kBefore when the arenas
+  // hold what the command will read, kAfter once it has run (`index` is the command's place in
+  // the entry point's plan). A hook's error stops the run and is returned. Tools use it to time
+  // each command (loom-bench --profile) or to check each launch elsewhere (tools/gpu).
+  enum class HookPoint { kBefore, kAfter };
+  using CommandHook =
+      std::function<Status(HookPoint point, int index, const loom::bundle::Command& command)>;
   Result<std::vector<HostTensor>> Run(const std::string& name,
-                                      const std::vector<const HostTensor*>& inputs);
+                                      const std::vector<const HostTensor*>& inputs,
+                                      const CommandHook* hook = nullptr);
+
+  // The host memory of `view` (a view of this program's manifest) in the arenas: null for an
+  // empty arena. For hooks reading a command's buffers.
+  std::byte* ViewData(const loom::bundle::BufferView& view) const {
+    return At(view.arena(), view.offset_bytes());
+  }
+  // Runs one command of one of this program's entry points on the arenas as they are, without
+  // any check (e.g. a single launch timed on its own).
+  void ExecuteCommand(const loom::bundle::Command& command);
 
   // Whole arenas by name (bundle.proto Arena), for drivers: checkpoints save and restore the
   // OPTIMIZER arenas byte for byte, and a trainer zeroes and scales the GRADIENTS arena between

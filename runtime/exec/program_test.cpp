@@ -154,6 +154,44 @@ TEST(ProgramTest, SessionHoldsIndependentPrograms) {
   EXPECT_EQ(session.Find("judge"), b);
 }
 
+// A hook sees every command before and after it runs, in plan order, without changing the
+// result; its error stops the run.
+TEST(ProgramTest, CommandHookWrapsEveryCommand) {
+  std::string dir = TestBundle("hook");
+  std::mt19937 rng(10);
+  HostTensor x = testing::RandomF32({2, 4}, rng), w = testing::RandomF32({4, 3}, rng),
+             bias = testing::RandomF32({3}, rng);
+  Session session(2);
+  Program* program = session.Load("mlp", dir).value();
+  ASSERT_TRUE(program->SetParameter("W", w).ok() && program->SetParameter("bias", bias).ok());
+  HostTensor plain = std::move(program->Run("forward", {&x}).value()[0]);
+  std::vector<std::pair<Program::HookPoint, int>> seen;
+  Program::CommandHook hook = [&](Program::HookPoint point, int index,
+                                  const loom::bundle::Command& command) {
+    EXPECT_EQ(&command, &program->FindEntryPoint("forward")->plan(index));
+    seen.emplace_back(point, index);
+    return OkStatus();
+  };
+  Result<std::vector<HostTensor>> hooked = program->Run("forward", {&x}, &hook);
+  ASSERT_TRUE(hooked.ok()) << hooked.status().ToString();
+  EXPECT_TRUE((*hooked)[0] == plain);
+  const int commands = program->FindEntryPoint("forward")->plan_size();
+  ASSERT_GT(commands, 0);
+  ASSERT_EQ(seen.size(), 2u * commands);
+  for (int c = 0; c < commands; ++c) {
+    EXPECT_EQ(seen[2 * c], std::make_pair(Program::HookPoint::kBefore, c));
+    EXPECT_EQ(seen[2 * c + 1], std::make_pair(Program::HookPoint::kAfter, c));
+  }
+  int calls = 0;
+  Program::CommandHook failing = [&](Program::HookPoint, int, const loom::bundle::Command&) {
+    ++calls;
+    return MakeStatus(StatusCode::kInternal, "stop");
+  };
+  Result<std::vector<HostTensor>> stopped = program->Run("forward", {&x}, &failing);
+  EXPECT_EQ(stopped.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(calls, 1);
+}
+
 // A GEMM-only program over several row blocks with op(A) = A^T: C[130, 7] = A^T · B.
 TEST(ProgramTest, TransposedGemmOverRowBlocks) {
   const int64_t m = 130, n = 7, k = 5;

@@ -5,9 +5,10 @@
 //             [--token-range N] [--step N] [--reps N] [--threads N] [--cuda-library PATH]
 //
 // It walks the plans of @forward, @grad_step and @apply_step (those the bundle has; --entries
-// picks others) command by command on the CPU with the runtime's own pieces (PlanWalker: the
-// kernels .so, OpenBLAS GEMM, attention, copies, fills), from drawn parameters (NORMAL
-// N(0, init_std^2), or --params) and drawn inputs (plan_walker.h). For every Launch it also runs
+// picks others) command by command on the CPU with the runtime's own rt::Program and a command
+// hook (Program::Run: the kernels .so, OpenBLAS GEMM, attention, copies, fills), from drawn
+// parameters (NORMAL N(0, init_std^2) as rt::InitializeNormalParameters draws them, or --params)
+// and drawn inputs (plan_walker.h). For every Launch it also runs
 // the same kernel from kernels.ptx on the GPU: each buffer of the launch is copied to the
 // device with the exact bytes the CPU kernel reads (outputs are filled with 0xFF bytes first,
 // so an element the GPU kernel does not write shows), the kernel runs on the launch's grid and
@@ -54,6 +55,7 @@
 #include "runtime/base/status.h"
 #include "runtime/exec/session.h"
 #include "runtime/io/safetensors.h"
+#include "runtime/train/checkpoint_state.h"
 #include "tools/gpu/cuda_driver.h"
 #include "tools/gpu/plan_walker.h"
 
@@ -592,21 +594,12 @@ int64_t InferTokenRange(const loom::bundle::Manifest& manifest) {
 }
 
 struct Setup {
-  std::vector<std::pair<std::string, HostTensor>> parameters;
   std::vector<const loom::bundle::EntryPoint*> entries;
   std::vector<std::vector<HostTensor>> inputs;  // by entry
 };
 
 Result<Setup> Prepare(const Options& options, const loom::bundle::Manifest& manifest) {
   Setup setup;
-  LOOM_ASSIGN_OR_RETURN(setup.parameters, DrawParameters(manifest, options.seed));
-  if (!options.params.empty()) {
-    LOOM_ASSIGN_OR_RETURN(rt::SafetensorsFile file, rt::ReadSafetensorsFile(options.params));
-    for (auto& [name, value] : setup.parameters) {
-      auto found = file.tensors.find(name);
-      if (found != file.tensors.end()) value = std::move(found->second);
-    }
-  }
   std::vector<std::string> names = options.entries;
   const bool explicit_entries = !names.empty();
   if (!explicit_entries) names = {"forward", "grad_step", "apply_step"};
@@ -629,6 +622,19 @@ Result<Setup> Prepare(const Options& options, const loom::bundle::Manifest& mani
   return setup;
 }
 
+// The parameters a check starts from: NORMAL ones drawn from --seed, ONES and ZEROS as the
+// runtime initializes them, then those --params holds (tensors that are no parameter ignored).
+Status InitParameters(const Options& options, rt::Program& program) {
+  LOOM_RETURN_IF_ERROR(rt::InitializeNormalParameters(program, options.seed));
+  if (options.params.empty()) return rt::OkStatus();
+  LOOM_ASSIGN_OR_RETURN(rt::SafetensorsFile file, rt::ReadSafetensorsFile(options.params));
+  for (const auto& p : program.manifest().parameters()) {
+    auto found = file.tensors.find(p.name());
+    if (found != file.tensors.end()) LOOM_RETURN_IF_ERROR(program.SetParameter(p.name(), found->second));
+  }
+  return rt::OkStatus();
+}
+
 std::vector<const HostTensor*> Pointers(const std::vector<HostTensor>& values) {
   std::vector<const HostTensor*> out;
   for (const HostTensor& v : values) out.push_back(&v);
@@ -641,18 +647,19 @@ int Fail(const Status& status, int code) {
 }
 
 // --cpu-only: the walk against rt::Program::Run.
-int CpuOnly(const Options& options, PlanWalker& walker, const Setup& setup) {
-  rt::Session session(options.threads);
+int CpuOnly(const Options& options, rt::Session& session, rt::Program& walker, const Setup& setup) {
   Result<rt::Program*> program = session.Load("reference", options.dir);
   if (!program.ok()) return Fail(program.status(), kExitOther);
-  for (const auto& [name, value] : setup.parameters) {
-    Status status = (*program)->SetParameter(name, value);
-    if (!status.ok()) return Fail(status, kExitOther);
-  }
+  Status status = InitParameters(options, **program);
+  if (!status.ok()) return Fail(status, kExitOther);
+  // The walk: every command through the hook path, doing nothing around it.
+  const rt::Program::CommandHook walk = [](rt::Program::HookPoint, int, const loom::bundle::Command&) {
+    return rt::OkStatus();
+  };
   int64_t outputs = 0, differing = 0;
   for (size_t e = 0; e < setup.entries.size(); ++e) {
     const std::string& name = setup.entries[e]->name();
-    Result<std::vector<HostTensor>> walked = walker.Run(name, Pointers(setup.inputs[e]));
+    Result<std::vector<HostTensor>> walked = walker.Run(name, Pointers(setup.inputs[e]), &walk);
     if (!walked.ok()) return Fail(walked.status(), kExitOther);
     Result<std::vector<HostTensor>> ran = (*program)->Run(name, Pointers(setup.inputs[e]));
     if (!ran.ok()) return Fail(ran.status(), kExitOther);
@@ -696,17 +703,15 @@ int Main(int argc, char** argv) {
     return kExitOther;
   }
   const Options& options = *parsed;
-  rt::ThreadPool pool(options.threads);
-  Result<std::unique_ptr<PlanWalker>> walker = PlanWalker::Load(options.dir, &pool);
+  rt::Session session(options.threads);
+  Result<rt::Program*> walker = session.Load("walk", options.dir);
   if (!walker.ok()) return Fail(walker.status(), kExitOther);
   const loom::bundle::Manifest& manifest = (*walker)->manifest();
   Result<Setup> setup = Prepare(options, manifest);
   if (!setup.ok()) return Fail(setup.status(), kExitOther);
-  for (const auto& [name, value] : setup->parameters) {
-    Status status = (*walker)->SetParameter(name, value);
-    if (!status.ok()) return Fail(status, kExitOther);
-  }
-  if (options.cpu_only) return CpuOnly(options, **walker, *setup);
+  Status init = InitParameters(options, **walker);
+  if (!init.ok()) return Fail(init, kExitOther);
+  if (options.cpu_only) return CpuOnly(options, session, **walker, *setup);
 
   Result<std::map<std::string, KernelInfo>> table = ReadKernelTable(options.dir + "/kernels_cuda.json");
   if (!table.ok()) return Fail(table.status(), kExitOther);
@@ -734,12 +739,18 @@ int Main(int argc, char** argv) {
   if (!status.ok()) return Fail(status, status.code() == StatusCode::kInternal ? kExitCuda : kExitOther);
   check.ChooseTimed(setup->entries);
 
-  PlanWalker::LaunchHook hook;
-  hook.before = [&](const loom::bundle::Launch& l, const std::vector<std::byte*>& b) { return check.Before(l, b); };
-  hook.after = [&](const loom::bundle::Launch& l, const std::vector<std::byte*>& b) { return check.After(l, b); };
+  // Around every Launch: its args' buffers, in order, before and after the CPU kernel ran.
+  const rt::Program::CommandHook hook = [&](rt::Program::HookPoint point, int,
+                                            const loom::bundle::Command& command) -> Status {
+    if (command.command_case() != loom::bundle::Command::kLaunch) return rt::OkStatus();
+    std::vector<std::byte*> buffers;
+    for (const auto& view : command.launch().args()) buffers.push_back((*walker)->ViewData(view));
+    return point == rt::Program::HookPoint::kBefore ? check.Before(command.launch(), buffers)
+                                                    : check.After(command.launch(), buffers);
+  };
   for (size_t e = 0; e < setup->entries.size(); ++e) {
     const std::string& name = setup->entries[e]->name();
-    Result<std::vector<HostTensor>> outputs = (*walker)->Run(name, Pointers(setup->inputs[e]), hook);
+    Result<std::vector<HostTensor>> outputs = (*walker)->Run(name, Pointers(setup->inputs[e]), &hook);
     if (!outputs.ok()) {
       return Fail(outputs.status(), outputs.status().code() == StatusCode::kInternal ? kExitCuda : kExitOther);
     }

@@ -11,6 +11,7 @@
 
 #include "runtime/data/byte_corpus.h"
 #include "runtime/exec/session.h"
+#include "runtime/train/checkpoint_state.h"
 #include "tools/loom-bench/bench_args.h"
 #include "tools/loom-bench/plan_profiler.h"
 #include "tools/loom-bench/train_bench.h"
@@ -47,9 +48,7 @@ Status Train(const BenchArgs& args) {
   LOOM_ASSIGN_OR_RETURN(
       loom::bench::TrainSetup setup,
       loom::bench::PrepareTraining(program->manifest(), corpus, args.seed, args.warmup + args.steps));
-  for (const auto& [name, value] : setup.parameters) {
-    LOOM_RETURN_IF_ERROR(program->SetParameter(name, value));
-  }
+  LOOM_RETURN_IF_ERROR(loom::rt::InitializeNormalParameters(*program, args.seed));
   LOOM_ASSIGN_OR_RETURN(
       loom::bench::TrainTiming timing,
       loom::bench::RunTraining(setup, args.warmup, args.steps,
@@ -63,9 +62,7 @@ Status Train(const BenchArgs& args) {
   if (args.profile) {
     LOOM_ASSIGN_OR_RETURN(std::unique_ptr<loom::bench::PlanProfiler> profiler,
                           loom::bench::PlanProfiler::Load(args.bundle_dir, &session.pool()));
-    for (const auto& [name, value] : setup.parameters) {
-      LOOM_RETURN_IF_ERROR(profiler->SetParameter(name, value));
-    }
+    LOOM_RETURN_IF_ERROR(loom::rt::InitializeNormalParameters(profiler->program(), args.seed));
     int64_t calls = 0;
     LOOM_ASSIGN_OR_RETURN(
         loom::bench::TrainTiming profiled,
@@ -75,7 +72,7 @@ Status Train(const BenchArgs& args) {
                                    if (calls++ == 2 * args.warmup) profiler->Reset();
                                    return profiler->Run(name, inputs);
                                  },
-                                 [&] { profiler->ZeroArenas(loom::bundle::Arena::GRADIENTS); }));
+                                 [&] { profiler->program().ZeroArenas(loom::bundle::Arena::GRADIENTS); }));
     const double dispatch_us =
         loom::bench::ParallelForOverheadUs(session.pool(), session.pool().num_threads(), 21);
     std::fputs(loom::bench::ProfileTable(profiler->times(), args.steps, dispatch_us).c_str(),

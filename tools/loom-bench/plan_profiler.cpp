@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 
-#include "runtime/bundle/bundle_dtype.h"
-#include "runtime/exec/plan_executor.h"
+#include "runtime/bundle/bundle.h"
 #include "tools/loom-bench/train_bench.h"
 
 namespace loom::bench {
@@ -14,23 +12,11 @@ namespace {
 
 using loom::bundle::Command;
 using loom::bundle::LibraryCall;
-using loom::bundle::TensorSig;
 using rt::HostTensor;
 using rt::MakeStatus;
 using rt::Result;
 using rt::StatusCode;
 using Clock = std::chrono::steady_clock;
-
-rt::Shape ShapeOf(const google::protobuf::RepeatedField<int64_t>& dims) {
-  return rt::Shape(dims.begin(), dims.end());
-}
-
-// A validated tensor's dtype and byte size.
-std::pair<rt::DType, uint64_t> TypeAndSize(int dtype,
-                                           const google::protobuf::RepeatedField<int64_t>& shape) {
-  rt::DType rt_dtype = *rt::FromBundleDType(static_cast<loom::bundle::DType>(dtype));
-  return {rt_dtype, *rt::CheckedByteSize(rt_dtype, ShapeOf(shape))};
-}
 
 // "k12_rms_norm_grad" -> "rms_norm_grad": kernels of one op kind share a bucket.
 std::string KernelKind(const std::string& name) {
@@ -87,101 +73,50 @@ std::string Group(const std::string& label) {
 Result<std::unique_ptr<PlanProfiler>> PlanProfiler::Load(const std::string& dir,
                                                          rt::ThreadPool* pool) {
   LOOM_ASSIGN_OR_RETURN(rt::Bundle bundle, rt::LoadBundle(dir));
-  if (bundle.manifest.target() != "cpu") {
-    return MakeStatus(StatusCode::kUnsupported, dir, ": target '", bundle.manifest.target(),
-                      "' cannot be profiled here (cpu bundles only)");
-  }
-  std::unique_ptr<PlanProfiler> profiler(new PlanProfiler(std::move(bundle), pool));
-  LOOM_RETURN_IF_ERROR(profiler->Prepare());
+  LOOM_ASSIGN_OR_RETURN(std::unique_ptr<rt::Program> program,
+                        rt::Program::Load(std::move(bundle), pool));
+  std::unique_ptr<PlanProfiler> profiler(new PlanProfiler(std::move(program)));
+  profiler->Prepare();
   return profiler;
 }
 
-rt::Status PlanProfiler::Prepare() {
-  const auto& manifest = bundle_.manifest;
-  for (const auto& arena : manifest.arenas()) {
-    LOOM_ASSIGN_OR_RETURN(rt::HostArena memory, rt::HostArena::Allocate(
-                                                    arena.name(), arena.size_bytes(), arena.alignment()));
-    bases_.push_back(memory.data());
-    arenas_.push_back(std::move(memory));
-  }
-  LOOM_ASSIGN_OR_RETURN(kernels_, rt::KernelLibrary::Open(bundle_.kernel_library_path,
-                                                          manifest.kernels()));
+void PlanProfiler::Prepare() {
+  const auto& manifest = program_->manifest();
   for (const auto& entry : manifest.entry_points()) {
-    Entry& e = entries_[entry.name()];
+    std::vector<size_t>& bucket = buckets_[entry.name()];
     EntryTimes& times = times_[entry.name()];
-    e.entry = &entry;
     std::map<std::string, size_t> by_label;
     for (const Command& command : entry.plan()) {
-      loom::bundle::EntryPoint single;
-      *single.add_plan() = command;
-      e.singles.push_back(std::move(single));
       const std::string label = Label(command, manifest);
       auto [it, added] = by_label.emplace(label, times.buckets.size());
       if (added) times.buckets.push_back(Bucket{label, 0, 0.0});
-      e.bucket.push_back(it->second);
+      bucket.push_back(it->second);
     }
   }
-  return rt::OkStatus();
-}
-
-rt::Status PlanProfiler::SetParameter(const std::string& name, const HostTensor& value) {
-  for (const auto& p : bundle_.manifest.parameters()) {
-    if (p.name() != name) continue;
-    auto [dtype, size] = TypeAndSize(p.dtype(), p.shape());
-    if (value.dtype() != dtype || value.shape() != ShapeOf(p.shape())) {
-      return MakeStatus(StatusCode::kInvalidArgument, "parameter '", name, "': wrong dtype or shape");
-    }
-    if (size > 0) std::memcpy(At(p.arena(), p.offset_bytes()), value.data(), size);
-    return rt::OkStatus();
-  }
-  return MakeStatus(StatusCode::kNotFound, "no parameter '", name, "'");
 }
 
 Result<std::vector<HostTensor>> PlanProfiler::Run(const std::string& name,
                                                   const std::vector<const HostTensor*>& inputs) {
-  auto found = entries_.find(name);
-  if (found == entries_.end()) return MakeStatus(StatusCode::kNotFound, "no entry point '", name, "'");
-  const Entry& e = found->second;
+  auto found = buckets_.find(name);
+  if (found == buckets_.end()) return MakeStatus(StatusCode::kNotFound, "no entry point '", name, "'");
+  const std::vector<size_t>& bucket = found->second;
   EntryTimes& times = times_[name];
   const Clock::time_point start = Clock::now();
-  if (inputs.size() != static_cast<size_t>(e.entry->inputs_size())) {
-    return MakeStatus(StatusCode::kInvalidArgument, name, ": wrong input count");
-  }
-  for (int i = 0; i < e.entry->inputs_size(); ++i) {
-    const TensorSig& sig = e.entry->inputs(i);
-    auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
-    if (inputs[i]->dtype() != dtype || inputs[i]->shape() != ShapeOf(sig.shape())) {
-      return MakeStatus(StatusCode::kInvalidArgument, name, ": input ", i, " has the wrong type");
+  Clock::time_point before;
+  const rt::Program::CommandHook hook = [&](rt::Program::HookPoint point, int c, const Command&) {
+    if (point == rt::Program::HookPoint::kBefore) {
+      before = Clock::now();
+    } else {
+      Bucket& b = times.buckets[bucket[c]];
+      b.seconds += Seconds(Clock::now() - before);
+      ++b.calls;
     }
-    if (size > 0) std::memcpy(At(sig.arena(), sig.offset_bytes()), inputs[i]->data(), size);
-  }
-  const rt::PlanContext context{bases_, kernels_, *pool_};
-  for (size_t c = 0; c < e.singles.size(); ++c) {
-    const Clock::time_point before = Clock::now();
-    rt::ExecutePlan(e.singles[c], context);
-    Bucket& bucket = times.buckets[e.bucket[c]];
-    bucket.seconds += Seconds(Clock::now() - before);
-    ++bucket.calls;
-  }
-  std::vector<HostTensor> outputs;
-  for (const TensorSig& sig : e.entry->outputs()) {
-    auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
-    LOOM_ASSIGN_OR_RETURN(HostTensor value, HostTensor::Allocate(dtype, ShapeOf(sig.shape())));
-    if (size > 0) std::memcpy(value.data(), At(sig.arena(), sig.offset_bytes()), size);
-    outputs.push_back(std::move(value));
-  }
+    return rt::OkStatus();
+  };
+  LOOM_ASSIGN_OR_RETURN(std::vector<HostTensor> outputs, program_->Run(name, inputs, &hook));
   times.seconds += Seconds(Clock::now() - start);
   ++times.runs;
   return outputs;
-}
-
-void PlanProfiler::ZeroArenas(loom::bundle::Arena::Kind kind) {
-  const auto& arenas = bundle_.manifest.arenas();
-  for (int i = 0; i < arenas.size(); ++i) {
-    if (arenas[i].kind() == kind && bases_[i] != nullptr) {
-      std::memset(bases_[i], 0, arenas_[i].size_bytes());
-    }
-  }
 }
 
 void PlanProfiler::Reset() {
@@ -197,29 +132,27 @@ void PlanProfiler::Reset() {
 
 Result<PlanProfiler::LaunchTiming> PlanProfiler::TimeLargestLaunch(const std::string& name,
                                                                     int repeats) {
-  auto found = entries_.find(name);
-  if (found == entries_.end()) return MakeStatus(StatusCode::kNotFound, "no entry point '", name, "'");
-  const Entry& e = found->second;
+  const loom::bundle::EntryPoint* entry = program_->FindEntryPoint(name);
+  if (entry == nullptr) return MakeStatus(StatusCode::kNotFound, "no entry point '", name, "'");
   int best = -1;
   int64_t best_bytes = -1;
-  for (int c = 0; c < e.entry->plan_size(); ++c) {
-    const Command& command = e.entry->plan(c);
+  for (int c = 0; c < entry->plan_size(); ++c) {
+    const Command& command = entry->plan(c);
     if (command.command_case() != Command::kLaunch) continue;
     int64_t bytes = 0;
     for (const auto& view : command.launch().args()) bytes += static_cast<int64_t>(view.size_bytes());
     if (bytes > best_bytes) best = c, best_bytes = bytes;
   }
   if (best < 0) return MakeStatus(StatusCode::kNotFound, name, " launches no kernel");
-  const auto& launch = e.entry->plan(best).launch();
-  const rt::PlanContext context{bases_, kernels_, *pool_};
+  const auto& launch = entry->plan(best).launch();
   std::vector<double> seconds;
   for (int r = 0; r < repeats; ++r) {
     const Clock::time_point before = Clock::now();
-    rt::ExecutePlan(e.singles[best], context);
+    program_->ExecuteCommand(entry->plan(best));
     seconds.push_back(Seconds(Clock::now() - before));
   }
   std::sort(seconds.begin(), seconds.end());
-  return LaunchTiming{bundle_.manifest.kernels(launch.kernel()).name(), best_bytes,
+  return LaunchTiming{program_->manifest().kernels(launch.kernel()).name(), best_bytes,
                       launch.grid(0) * launch.grid(1) * launch.grid(2), seconds[seconds.size() / 2]};
 }
 

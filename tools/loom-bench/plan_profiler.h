@@ -1,9 +1,6 @@
-// PlanProfiler: runs a bundle's entry points one plan command at a time and times each command.
-//
-// The executor has no profiling hook, so this drives its public pieces (LoadBundle, HostArena,
-// KernelLibrary, ExecutePlan) the way rt::Program does, with each command wrapped in an entry
-// point of its own. It is a second copy of the program (its own arenas), used only by
-// `loom-bench train --profile`; the throughput figures come from the rt::Program run.
+// PlanProfiler: a second rt::Program of the bundle whose entry points run with a command hook
+// (Program::Run) that times each plan command. Used only by `loom-bench train --profile`; the
+// throughput figures come from the unhooked program's run.
 #ifndef LOOM_TOOLS_LOOM_BENCH_PLAN_PROFILER_H_
 #define LOOM_TOOLS_LOOM_BENCH_PLAN_PROFILER_H_
 
@@ -15,9 +12,7 @@
 
 #include "runtime/base/host_tensor.h"
 #include "runtime/base/status.h"
-#include "runtime/bundle/bundle.h"
-#include "runtime/exec/arena.h"
-#include "runtime/exec/kernel_library.h"
+#include "runtime/exec/program.h"
 #include "runtime/exec/thread_pool.h"
 
 namespace loom::bench {
@@ -28,10 +23,8 @@ class PlanProfiler {
   static rt::Result<std::unique_ptr<PlanProfiler>> Load(const std::string& dir,
                                                         rt::ThreadPool* pool);
 
-  const loom::bundle::Manifest& manifest() const { return bundle_.manifest; }
-  rt::Status SetParameter(const std::string& name, const rt::HostTensor& value);
-  // As rt::Program::ZeroArenas: zero-fills every arena of `kind`.
-  void ZeroArenas(loom::bundle::Arena::Kind kind);
+  // The profiled program: set its parameters, zero its arenas here.
+  rt::Program& program() { return *program_; }
   // As rt::Program::Run, with every command timed into the entry point's buckets.
   rt::Result<std::vector<rt::HostTensor>> Run(const std::string& name,
                                               const std::vector<const rt::HostTensor*>& inputs);
@@ -62,24 +55,11 @@ class PlanProfiler {
   const std::map<std::string, EntryTimes>& times() const { return times_; }
 
  private:
-  struct Entry {
-    const loom::bundle::EntryPoint* entry = nullptr;
-    std::vector<loom::bundle::EntryPoint> singles;  // one command each
-    std::vector<size_t> bucket;                     // by command: its bucket in times_
-  };
+  explicit PlanProfiler(std::unique_ptr<rt::Program> program) : program_(std::move(program)) {}
+  void Prepare();
 
-  PlanProfiler(rt::Bundle bundle, rt::ThreadPool* pool) : bundle_(std::move(bundle)), pool_(pool) {}
-  rt::Status Prepare();
-  std::byte* At(uint32_t arena, uint64_t offset) const {
-    return bases_[arena] == nullptr ? nullptr : bases_[arena] + offset;
-  }
-
-  rt::Bundle bundle_;
-  rt::ThreadPool* pool_;
-  std::vector<rt::HostArena> arenas_;
-  std::vector<std::byte*> bases_;
-  rt::KernelLibrary kernels_;
-  std::map<std::string, Entry> entries_;
+  std::unique_ptr<rt::Program> program_;
+  std::map<std::string, std::vector<size_t>> buckets_;  // by entry point, by command: its bucket
   std::map<std::string, EntryTimes> times_;
 };
 

@@ -12,7 +12,6 @@ namespace loom::bench {
 namespace {
 
 using loom::bundle::EntryPoint;
-using loom::bundle::Parameter;
 using loom::bundle::TensorSig;
 using rt::DType;
 using rt::HostTensor;
@@ -53,43 +52,6 @@ double Seconds(std::chrono::steady_clock::duration d) {
 
 }  // namespace
 
-Result<std::vector<std::pair<std::string, HostTensor>>> InitialParameters(
-    const loom::bundle::Manifest& manifest, uint64_t seed) {
-  uint64_t counter = 0;
-  auto uniform = [&]() {  // (0, 1], 53 bits
-    return (static_cast<double>(rt::SplitMix64(seed + counter++) >> 11) + 1.0) * 0x1p-53;
-  };
-  std::vector<std::pair<std::string, HostTensor>> out;
-  for (const Parameter& p : manifest.parameters()) {
-    std::optional<DType> dtype = rt::FromBundleDType(p.dtype());
-    if (!dtype || (*dtype != DType::kF32 && *dtype != DType::kF64)) {
-      return MakeStatus(StatusCode::kUnsupported, "parameter '", p.name(),
-                        "': loom-bench initializes f32 and f64 parameters only");
-    }
-    LOOM_ASSIGN_OR_RETURN(HostTensor value,
-                          HostTensor::Allocate(*dtype, rt::Shape(p.shape().begin(), p.shape().end())));
-    const uint64_t n = value.num_elements();
-    for (uint64_t i = 0; i < n; ++i) {
-      double x = 0.0;
-      if (p.init() == Parameter::ONES) {
-        x = 1.0;
-      } else if (p.init() == Parameter::NORMAL) {  // Box-Muller's cosine branch
-        const double u1 = uniform();
-        const double u2 = uniform();
-        x = static_cast<double>(p.init_std()) * std::sqrt(-2.0 * std::log(u1)) *
-            std::cos(2.0 * M_PI * u2);
-      }
-      if (*dtype == DType::kF32) {
-        value.data_as<float>()[i] = static_cast<float>(x);
-      } else {
-        value.data_as<double>()[i] = x;
-      }
-    }
-    out.emplace_back(p.name(), std::move(value));
-  }
-  return out;
-}
-
 Result<TrainSetup> PrepareTraining(const loom::bundle::Manifest& manifest,
                                    const rt::ByteCorpus& corpus, uint64_t seed, int64_t count) {
   const EntryPoint* grad = Find(manifest, "grad_step");
@@ -115,7 +77,6 @@ Result<TrainSetup> PrepareTraining(const loom::bundle::Manifest& manifest,
   if (apply->inputs_size() != 1 || !Is(apply->inputs(0), loom::bundle::I64, 0)) {
     return MakeStatus(StatusCode::kUnsupported, "@apply_step must take one i64 scalar (step)");
   }
-  LOOM_ASSIGN_OR_RETURN(setup.parameters, InitialParameters(manifest, seed));
   const rt::Shape shape = {setup.batch, setup.length};
   for (int64_t t = 0; t < count; ++t) {
     LOOM_ASSIGN_OR_RETURN(rt::ByteBatch b, corpus.Batch(seed, t, setup.batch, setup.length));

@@ -25,23 +25,16 @@ using RunFn = std::function<rt::Result<std::vector<rt::HostTensor>>(
 struct TrainSetup {
   int64_t batch = 0, length = 0;  // of @grad_step's tokens and targets
   int tokens_input = 0;           // the index of "tokens" among @grad_step's two inputs
-  // Initial values of every parameter, in manifest order (its arena order).
-  std::vector<std::pair<std::string, rt::HostTensor>> parameters;
   // Step t's batch and @apply_step's step tensor, t in [0, warmup + steps).
   std::vector<rt::HostTensor> tokens, targets, step;
 };
 
 // Checks that the manifest has @grad_step (tokens, targets: i64 [B, L] -> loss f32 first) and
-// @apply_step (step: i64 scalar), draws the weights and cuts `count` batches.
+// @apply_step (step: i64 scalar) and cuts `count` batches (the weights: rt::InitializeNormalParameters
+// from the same seed, runtime/train/checkpoint_state.h).
 rt::Result<TrainSetup> PrepareTraining(const loom::bundle::Manifest& manifest,
                                        const rt::ByteCorpus& corpus, uint64_t seed,
                                        int64_t count);
-
-// The weights loom-train-ref draws: one splitmix64 counter over all parameters in manifest
-// order, u = ((SplitMix64(seed + counter++) >> 11) + 1) * 2^-53 in (0, 1], and for each NORMAL
-// element init_std * sqrt(-2 ln u1) * cos(2 pi u2) (u1 drawn first); ONES and ZEROS draw nothing.
-rt::Result<std::vector<std::pair<std::string, rt::HostTensor>>> InitialParameters(
-    const loom::bundle::Manifest& manifest, uint64_t seed);
 
 struct TrainTiming {
   int64_t steps = 0;
