@@ -53,7 +53,7 @@ def splitmix64_np(np, z):
 
 
 def init_weights(np, twin, c, seed):
-    """loom-bench's InitialParameters (tools/loom-bench/train_bench.cpp), vectorized."""
+    """rt::InitializeNormalParameters (runtime/train/checkpoint_state.h), vectorized."""
     counter = 0
     out = {}
     for name, shape in pack_order(twin.parameter_table(c)):
