@@ -21,15 +21,30 @@ Result<Flag> TakeFlag(const std::vector<std::string>& args, size_t* i) {
   return flag;
 }
 
-Result<int64_t> IntegerFlag(const Flag& flag, int64_t min, int64_t max) {
+Status UsageError(const std::string& command, const std::string& what) {
+  return MakeStatus(StatusCode::kInvalidArgument, what, " (see loom-run ", command, " --help)");
+}
+
+Result<int64_t> IntegerFlag(const Flag& flag, int64_t min, int64_t max, const char* command) {
   errno = 0;
   char* end = nullptr;
   const long long parsed = std::strtoll(flag.value.c_str(), &end, 10);
   if (*end != '\0' || errno != 0 || parsed < min || parsed > max) {
-    return MakeStatus(StatusCode::kInvalidArgument, flag.name, " '", flag.value,
-                      "' is not a whole number in [", min, ", ", max, "]");
+    Status error = MakeStatus(StatusCode::kInvalidArgument, flag.name, " '", flag.value,
+                              "' is not a whole number in [", min, ", ", max, "]");
+    return command == nullptr ? error : UsageError(command, error.message());
   }
   return static_cast<int64_t>(parsed);
+}
+
+Result<uint64_t> Uint64Flag(const Flag& flag, const char* command) {
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long parsed = std::strtoull(flag.value.c_str(), &end, 10);
+  if (*end != '\0' || errno != 0 || flag.value[0] == '-') {
+    return UsageError(command, flag.name + " '" + flag.value + "' is not a number in [0, 2^64)");
+  }
+  return static_cast<uint64_t>(parsed);
 }
 
 }  // namespace loom::rt

@@ -19,9 +19,17 @@ struct Flag {
 // kInvalidArgument "--flag needs a value" when there is none.
 Result<Flag> TakeFlag(const std::vector<std::string>& args, size_t* i);
 
+// kInvalidArgument "WHAT (see loom-run COMMAND --help)": a usage error of subcommand `command`.
+Status UsageError(const std::string& command, const std::string& what);
+
 // The flag's value as a decimal integer in [min, max], else kInvalidArgument
-// "--flag 'value' is not a whole number in [min, max]".
-Result<int64_t> IntegerFlag(const Flag& flag, int64_t min, int64_t max);
+// "--flag 'value' is not a whole number in [min, max]" (a UsageError when `command` is given).
+Result<int64_t> IntegerFlag(const Flag& flag, int64_t min, int64_t max,
+                            const char* command = nullptr);
+
+// The flag's value as a decimal number in [0, 2^64), else the UsageError of `command`
+// "--flag 'value' is not a number in [0, 2^64)".
+Result<uint64_t> Uint64Flag(const Flag& flag, const char* command);
 
 }  // namespace loom::rt
 

@@ -1,4 +1,4 @@
-// loom-run: the runtime's driver (DESIGN.md §6): `run` and `train`; generate, sample and align
+// loom-run: the runtime's driver (DESIGN.md §6): `run`, `train` and `generate`; sample and align
 // come with their issues. Every error prints one line and exits with 1.
 #include <atomic>
 #include <csignal>
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/tools/generate_args.h"
 #include "runtime/tools/run_args.h"
 #include "runtime/tools/run_command.h"
 #include "runtime/tools/train_args.h"
@@ -17,8 +18,9 @@ namespace {
 constexpr char kUsage[] =
     "usage: loom-run <command> ...\n"
     "commands:\n"
-    "  run    run one entry point of a compiled bundle (loom-run run --help)\n"
-    "  train  train a compiled bundle on bytes, with checkpoints (loom-run train --help)\n";
+    "  run       run one entry point of a compiled bundle (loom-run run --help)\n"
+    "  train     train a compiled bundle on bytes, with checkpoints (loom-run train --help)\n"
+    "  generate  complete prompts with a trained Llama bundle (loom-run generate --help)\n";
 
 std::atomic<bool> g_stop_requested{false};
 
@@ -56,6 +58,15 @@ int TrainMain(const std::vector<std::string>& args) {
   return result->interrupted ? 130 : 0;
 }
 
+int GenerateMain(const std::vector<std::string>& args) {
+  loom::rt::Result<loom::rt::GenerateArgs> parsed = loom::rt::ParseGenerateArgs(args);
+  if (!parsed.ok()) return Fail("generate", parsed.status().message());
+  if (parsed->help) return std::fputs(loom::rt::kGenerateUsage, stdout) < 0;
+  loom::rt::Result<loom::rt::GenerateStats> result =
+      loom::rt::Generate(parsed->options, stdout, stderr);
+  return result.ok() ? 0 : Fail("generate", result.status().ToString());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,6 +78,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "run") return RunMain(args);
   if (command == "train") return TrainMain(args);
+  if (command == "generate") return GenerateMain(args);
   std::fprintf(stderr, "loom-run: error: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 1;
 }

@@ -121,7 +121,20 @@ TEST(LoomRunBinaryTest, TrainHelp) {
     EXPECT_NE(out.output.find(flag), std::string::npos) << flag;
   }
   out = LoomRun("--help");
-  EXPECT_NE(out.output.find("train  train a compiled bundle"), std::string::npos) << out.output;
+  EXPECT_NE(out.output.find("train     train a compiled bundle"), std::string::npos) << out.output;
+}
+
+TEST(LoomRunBinaryTest, GenerateHelp) {
+  Outcome out = LoomRun("generate --help");
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(out.output.rfind("usage: loom-run generate DIR", 0), 0u) << out.output;
+  for (const char* flag : {"--checkpoint", "--params", "--prompt", "--prompts", "--max-tokens",
+                           "--temperature", "--top-k", "--top-p", "--seed", "--no-cache",
+                           "--threads"}) {
+    EXPECT_NE(out.output.find(flag), std::string::npos) << flag;
+  }
+  out = LoomRun("--help");
+  EXPECT_NE(out.output.find("generate  complete prompts"), std::string::npos) << out.output;
 }
 
 TEST(LoomRunBinaryTest, ProtobufIsLinkedStatically) {

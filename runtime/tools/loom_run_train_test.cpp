@@ -41,15 +41,6 @@ const std::string kSourceDir = LOOM_SOURCE_DIR;
 const std::string kSpec = kSourceDir + "/models/llama/tiny.textproto";
 const std::string kCorpus = kSourceDir + "/data/corpus/corpus.txt";
 
-std::string Loomc() {
-  if (const char* env = std::getenv("LOOM_LOOMC"); env != nullptr && *env != '\0') return env;
-#ifdef LOOM_LOOMC_BINARY
-  return LOOM_LOOMC_BINARY;
-#else
-  return "";
-#endif
-}
-
 using testing::Outcome;
 using testing::RunShell;
 
@@ -106,18 +97,11 @@ int64_t LastStep(const std::string& path) {
 class LoomRunTrainTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const std::string loomc = Loomc();
-    if (loomc.empty()) {
-      skip_ = "no loomc: this is a runtime-only build (-DLOOM_BUILD_COMPILER=OFF); set "
-              "LOOM_LOOMC=/path/to/loomc to run loom-run train end to end";
-      return;
-    }
-    root_ = ::testing::TempDir() + "/loom_run_train_" + std::to_string(::getpid());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-    bundle_ = root_ + "/tiny.bundle";
-    Outcome out = RunShell(loomc + " " + kSpec + " --target=cpu -o " + bundle_);
-    if (out.exit_code != 0) bundle_error_ = "loomc failed:\n" + out.output;
+    testing::CompiledBundle compiled = testing::CompileTestBundle("loom_run_train", kSpec, "train");
+    skip_ = compiled.skip;
+    bundle_error_ = compiled.error;
+    root_ = compiled.root;
+    bundle_ = compiled.bundle;
   }
   static void TearDownTestSuite() {
     if (!root_.empty() && !::testing::Test::HasFailure()) fs::remove_all(root_);

@@ -1,8 +1,5 @@
 #include "runtime/tools/train_args.h"
 
-#include <cerrno>
-#include <cstdlib>
-
 #include "runtime/tools/flags.h"
 
 namespace loom::rt {
@@ -52,15 +49,11 @@ const char kTrainUsage[] =
 
 namespace {
 
-Status Usage(const std::string& what) {
-  return MakeStatus(StatusCode::kInvalidArgument, what, " (see loom-run train --help)");
-}
+Status Usage(const std::string& what) { return UsageError("train", what); }
 
 // The value of `flag` as an integer in [min, max].
 Result<int64_t> Integer(const Flag& flag, int64_t min, int64_t max) {
-  Result<int64_t> value = IntegerFlag(flag, min, max);
-  if (!value.ok()) return Usage(value.status().message());
-  return value;
+  return IntegerFlag(flag, min, max, "train");
 }
 
 }  // namespace
@@ -95,13 +88,7 @@ Result<TrainArgs> ParseTrainArgs(const std::vector<std::string>& args) {
     } else if (flag == "--accum") {
       LOOM_ASSIGN_OR_RETURN(o.accum, Integer(*taken, 1, 1 << 20));
     } else if (flag == "--seed") {
-      errno = 0;
-      char* end = nullptr;
-      unsigned long long seed = std::strtoull(value.c_str(), &end, 10);
-      if (*end != '\0' || errno != 0 || value[0] == '-') {
-        return Usage("--seed '" + value + "' is not a number in [0, 2^64)");
-      }
-      o.seed = seed;
+      LOOM_ASSIGN_OR_RETURN(o.seed, Uint64Flag(*taken, "train"));
     } else if (flag == "--spec") {
       o.spec_path = value;
     } else if (flag == "--params") {
