@@ -328,7 +328,10 @@ TEST_F(LoomRunTrainTest, CheckpointsOfAnotherRunAreRefused) {
   args.push_back("--no-resume");
   out = Train(args);
   ASSERT_EQ(out.exit_code, 0) << out.output;
-  EXPECT_NE(out.output.find("--no-resume: removed 1 old checkpoint(s)"), std::string::npos);
+  EXPECT_NE(out.output.find("--no-resume: moved 1 old checkpoint(s) and the metrics file to " + ck +
+                            "/previous-"),
+            std::string::npos)
+      << out.output;
   EXPECT_NE(out.output.find("starting at step 0"), std::string::npos);
 }
 

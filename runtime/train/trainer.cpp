@@ -250,6 +250,7 @@ class Run {
   Status Setup();
   Status Resume();
   Status Fresh();
+  Status ArchivePreviousRun();
   Status Step(int64_t t);
   Status SaveCheckpoint();
 
@@ -506,22 +507,39 @@ Status Run::Step(int64_t t) {
   return OkStatus();
 }
 
+// --no-resume: the folder's checkpoints (and its metrics file, which a fresh start would
+// truncate) move to CK/previous-<unix seconds>/, so that starting over never destroys a run:
+// resume and retention only look at CK/step-N.
+Status Run::ArchivePreviousRun() {
+  LOOM_ASSIGN_OR_RETURN(std::vector<CheckpointDir> old, ListCheckpoints(options_.checkpoint_dir));
+  const fs::path metrics(metrics_path_);
+  const bool move_metrics = !metrics_path_.empty() && fs::exists(metrics) &&
+                            metrics.parent_path() == fs::path(options_.checkpoint_dir);
+  if (old.empty() && !move_metrics) return OkStatus();
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  fs::path archive = fs::path(options_.checkpoint_dir) /
+                     ("previous-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
+  for (int k = 1; fs::exists(archive); ++k) archive += "-" + std::to_string(k);
+  std::error_code error;
+  fs::create_directories(archive, error);
+  if (error) return MakeStatus(StatusCode::kIoError, archive.string(), ": cannot create: ", error.message());
+  for (const CheckpointDir& c : old) {
+    fs::rename(c.path, archive / fs::path(c.path).filename(), error);
+    if (error) return MakeStatus(StatusCode::kIoError, c.path, ": cannot move: ", error.message());
+  }
+  if (move_metrics) {
+    fs::rename(metrics, archive / metrics.filename(), error);
+    if (error) return MakeStatus(StatusCode::kIoError, metrics_path_, ": cannot move: ", error.message());
+  }
+  std::printf("--no-resume: moved %zu old checkpoint(s)%s to %s\n", old.size(),
+              move_metrics ? " and the metrics file" : "", archive.string().c_str());
+  return OkStatus();
+}
+
 Result<TrainResult> Run::Go() {
   LOOM_RETURN_IF_ERROR(Setup());
   if (!options_.checkpoint_dir.empty() && !options_.resume) {
-    LOOM_ASSIGN_OR_RETURN(std::vector<CheckpointDir> old,
-                          ListCheckpoints(options_.checkpoint_dir));
-    for (const CheckpointDir& c : old) {
-      std::error_code error;
-      fs::remove_all(c.path, error);
-      if (error) {
-        return MakeStatus(StatusCode::kIoError, c.path, ": cannot remove: ", error.message());
-      }
-    }
-    if (!old.empty()) {
-      std::printf("--no-resume: removed %zu old checkpoint(s) from %s\n", old.size(),
-                  options_.checkpoint_dir.c_str());
-    }
+    LOOM_RETURN_IF_ERROR(ArchivePreviousRun());
   }
   if (!options_.checkpoint_dir.empty() && options_.resume) {
     LOOM_RETURN_IF_ERROR(Resume());
