@@ -66,27 +66,19 @@ struct Fuse : mlir::loom::impl::LoomFusePassBase<Fuse> {
   /// GEMM library applies a bias epilogue.
   void foldBiasEpilogues(Block &block, const FusionPolicy &policy) {
     for (auto linear : llvm::to_vector(block.getOps<LinearOp>())) {
-      if (linear.getBias() || !linear->hasOneUse())
+      BiasEpilogue epilogue = policy.biasEpilogue(linear);
+      if (!epilogue.add)
+        continue; // no bias row added to this linear
+      explainAt(epilogue.add,
+                (epilogue.decision.fuse ? "folded into the linear: " : "not folded into the linear: ") +
+                    epilogue.decision.reason);
+      if (!epilogue.decision.fuse)
         continue;
-      auto add = dyn_cast<BinaryOp>(*linear->getUsers().begin());
-      if (!add || add.getKind() != BinaryKind::add)
-        continue;
-      Value other = add.getLhs() == linear.getResult() ? add.getRhs() : add.getLhs();
-      auto bcast = other.getDefiningOp<BroadcastOp>();
-      auto rank = cast<ShapedType>(linear.getType()).getRank();
-      if (!bcast || cast<ShapedType>(bcast.getInput().getType()).getRank() != 1 ||
-          bcast.getDims() != ArrayRef<int64_t>{rank - 1})
-        continue;
-      FusionDecision d = policy.biasEpilogue(linear, add);
-      explainAt(add, (d.fuse ? "folded into the linear: " : "not folded into the linear: ") +
-                         d.reason);
-      if (!d.fuse)
-        continue;
-      OpBuilder b(add);
-      auto fused = LinearOp::create(b, add.getLoc(), linear.getType(), linear.getInput(),
-                                    linear.getWeight(), bcast.getInput(), linear.getAccAttr());
-      add.getResult().replaceAllUsesWith(fused.getResult());
-      add.erase();
+      OpBuilder b(epilogue.add);
+      auto fused = LinearOp::create(b, epilogue.add->getLoc(), linear.getType(), linear.getInput(),
+                                    linear.getWeight(), epilogue.bias, linear.getAccAttr());
+      epilogue.add->getResult(0).replaceAllUsesWith(fused.getResult());
+      epilogue.add->erase();
       linear.erase();
     }
   }

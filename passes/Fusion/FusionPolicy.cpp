@@ -204,8 +204,22 @@ FusionDecision FusionPolicy::canMerge(const FusionGroup &a, const FusionGroup &b
   return {true, names + " merge (" + why.str() + ")"};
 }
 
-FusionDecision FusionPolicy::biasEpilogue(Operation *linear, Operation *add) const {
+BiasEpilogue FusionPolicy::biasEpilogue(Operation *op) const {
+  auto linear = dyn_cast<LinearOp>(op);
+  if (!linear || linear.getBias() || !linear->hasOneUse())
+    return {};
+  auto add = dyn_cast<BinaryOp>(*linear->getUsers().begin());
+  if (!add || add.getKind() != BinaryKind::add)
+    return {};
+  Value other = add.getLhs() == linear.getResult() ? add.getRhs() : add.getLhs();
+  auto bcast = other.getDefiningOp<BroadcastOp>();
+  int64_t rank = cast<ShapedType>(linear.getType()).getRank();
+  if (!bcast || cast<ShapedType>(bcast.getInput().getType()).getRank() != 1 ||
+      bcast.getDims() != ArrayRef<int64_t>{rank - 1})
+    return {};
   if (!caps.gemmBiasEpilogue)
-    return {false, caps.gemmLibrary.str() + " applies no bias epilogue on " + caps.name.str()};
-  return {true, "the bias row becomes a " + caps.gemmLibrary.str() + " epilogue"};
+    return {add, bcast.getInput(),
+            {false, caps.gemmLibrary.str() + " applies no bias epilogue on " + caps.name.str()}};
+  return {add, bcast.getInput(),
+          {true, "the bias row becomes a " + caps.gemmLibrary.str() + " epilogue"}};
 }

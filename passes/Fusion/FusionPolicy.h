@@ -49,6 +49,12 @@ struct FusionDecision {
   std::string reason;
 };
 
+struct BiasEpilogue {
+  Operation *add = nullptr;
+  Value bias;
+  FusionDecision decision;
+};
+
 /// A group being formed: its ops in program order.
 struct FusionGroup {
   unsigned id = 0;
@@ -71,9 +77,10 @@ public:
   /// other through outside ops) become one? `why` says what links them.
   FusionDecision canMerge(const FusionGroup &a, const FusionGroup &b, llvm::StringRef why) const;
 
-  /// May the bias addition `add` (of a broadcast row to `linear`'s result)
-  /// become the linear's bias epilogue?
-  FusionDecision biasEpilogue(Operation *linear, Operation *add) const;
+  /// When `linear`'s only use adds a bias row (a broadcast along the last
+  /// dim) to it: that add, the row, and whether it may become the linear's
+  /// bias (a GEMM epilogue). `add` is null when there is no such addition.
+  BiasEpilogue biasEpilogue(Operation *linear) const;
 
   const TargetCapabilities &capabilities() const { return caps; }
 

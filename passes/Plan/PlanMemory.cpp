@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/Autodiff/ParameterTable.h"
 #include "passes/Plan/MemoryPlanner.h"
 #include "passes/Plan/Passes.h"
 #include "passes/Plan/PlanClassify.h"
@@ -127,52 +128,38 @@ private:
       for (unsigned i = 0; i < fn.getNumArguments(); ++i)
         if (auto a = fn.getArgAttrOfType<StringAttr>(i, "loom.arena"); a && a == "params")
           arenaElement = cast<ShapedType>(fn.getArgumentTypes()[i]).getElementType();
-    auto table = module->getAttrOfType<ArrayAttr>("loom.parameter_table");
-    if (!table)
+    std::string error;
+    auto table = readParameterTable(module, error);
+    if (failed(table))
+      return module.emitError() << "loom-plan-memory: " << error;
+    if (!*table)
       return layoutUnpackedParameters(types);
-    for (Attribute row : table) {
-      auto dict = dyn_cast<DictionaryAttr>(row);
-      auto name = dict ? dict.getAs<StringAttr>("name") : StringAttr();
-      auto arena = dict ? dict.getAs<StringAttr>("arena") : StringAttr();
-      auto offset = dict ? dict.getAs<IntegerAttr>("offset") : IntegerAttr();
-      auto shape = dict ? dict.getAs<DenseI64ArrayAttr>("shape") : DenseI64ArrayAttr();
-      if (!name || !arena || !offset || !shape)
-        return module.emitError() << "loom-plan-memory: loom.parameter_table row " << row
-                                  << " lacks name, arena, offset or shape";
-      Type element = types.count(name) ? types[name].getElementType() : Type();
-      // One dtype per arena (loom-pack-arenas): a parameter no function
-      // names takes its arena's.
-      for (auto &other : types)
-        if (!element && arenaOfRow(table, other.getKey()) == arena.getValue())
-          element = other.getValue().getElementType();
-      if (!element && arena.getValue() == "params")
-        element = arenaElement;
+    // One dtype per arena (loom-pack-arenas): a parameter no function names
+    // takes its arena's.
+    llvm::StringMap<Type> arenaElements;
+    if (arenaElement)
+      arenaElements["params"] = arenaElement;
+    for (const ParameterTableRow &row : **table)
+      if (types.count(row.name))
+        arenaElements[row.arena] = types[row.name].getElementType();
+    for (const ParameterTableRow &row : **table) {
+      Type element = types.count(row.name) ? types[row.name].getElementType()
+                                           : arenaElements.lookup(row.arena);
       if (!element)
         return module.emitError() << "loom-plan-memory: no element type for parameter '"
-                                  << name.getValue() << "'";
-      auto type = RankedTensorType::get(shape.asArrayRef(), element);
-      if (types.count(name) && types[name] != type)
-        return module.emitError() << "loom-plan-memory: parameter '" << name.getValue()
-                                  << "' is " << types[name] << " in a function but " << type
+                                  << row.name << "'";
+      auto type = RankedTensorType::get(row.shape, element);
+      if (types.count(row.name) && types[row.name] != type)
+        return module.emitError() << "loom-plan-memory: parameter '" << row.name << "' is "
+                                  << types[row.name] << " in a function but " << type
                                   << " in loom.parameter_table";
-      ParamSlot slot{name.str(), arena.str(),
-                     offset.getInt() * loomrt::elementBytes(element), type, "", std::nullopt};
-      if (failed(readInit(slot, dict.getAs<StringAttr>("init"),
-                          dict.getAs<FloatAttr>("init_std"))))
+      ParamSlot slot{row.name, row.arena, row.offset * loomrt::elementBytes(element), type, "",
+                     std::nullopt};
+      if (failed(readInit(slot, row.init, row.initStd)))
         return failure();
       addParam(std::move(slot));
     }
     return success();
-  }
-
-  /// The arena of the table row named `name` ("" if none).
-  static StringRef arenaOfRow(ArrayAttr table, StringRef name) {
-    for (Attribute row : table)
-      if (auto dict = dyn_cast<DictionaryAttr>(row))
-        if (auto n = dict.getAs<StringAttr>("name"); n && n.getValue() == name)
-          if (auto a = dict.getAs<StringAttr>("arena"))
-            return a.getValue();
-    return "";
   }
 
   /// Without a parameter table (no training block): one "params" arena with
@@ -186,8 +173,10 @@ private:
           continue;
         RankedTensorType type = types[name.getValue()];
         ParamSlot slot{name.str(), "params", at, type, "", std::nullopt};
-        if (failed(readInit(slot, fn.getArgAttrOfType<StringAttr>(i, "loom.init"),
-                            fn.getArgAttrOfType<FloatAttr>(i, "loom.init_std"))))
+        auto init = fn.getArgAttrOfType<StringAttr>(i, "loom.init");
+        auto std = fn.getArgAttrOfType<FloatAttr>(i, "loom.init_std");
+        if (failed(readInit(slot, init ? std::optional<std::string>(init.str()) : std::nullopt,
+                            std ? std::optional<double>(std.getValueAsDouble()) : std::nullopt)))
           return failure();
         at = alignUp(at + bytesOf(type));
         addParam(std::move(slot));
@@ -195,16 +184,17 @@ private:
     return success();
   }
 
-  LogicalResult readInit(ParamSlot &slot, StringAttr init, FloatAttr std) {
-    if (!init || (init != "normal" && init != "ones" && init != "zeros"))
+  LogicalResult readInit(ParamSlot &slot, const std::optional<std::string> &init,
+                         std::optional<double> std) {
+    if (!init || (*init != "normal" && *init != "ones" && *init != "zeros"))
       return module.emitError() << "loom-plan-memory: parameter '" << slot.name
                                 << "' needs loom.init normal, ones or zeros";
-    slot.init = init.str();
+    slot.init = *init;
     if (slot.init == "normal") {
       if (!std)
         return module.emitError() << "loom-plan-memory: parameter '" << slot.name
                                   << "' has init normal but no init_std";
-      slot.std = std.getValueAsDouble();
+      slot.std = std;
     }
     return success();
   }

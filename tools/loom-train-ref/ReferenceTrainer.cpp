@@ -2,6 +2,8 @@
 
 #include "tools/loom-train-ref/ReferenceTrainer.h"
 
+#include "passes/Autodiff/ParameterTable.h"
+
 #include "runtime/data/byte_corpus.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -23,35 +25,23 @@ int64_t ParameterSlot::numElements() const {
 std::unique_ptr<ReferenceTrainer> ReferenceTrainer::create(ModuleOp module,
                                                            reference::Precision precision,
                                                            std::string &error) {
-  auto table = module->getAttrOfType<ArrayAttr>("loom.parameter_table");
+  auto table = mlir::loom::readParameterTable(module, error);
   auto grad = module.lookupSymbol<func::FuncOp>("grad_step");
   auto apply = module.lookupSymbol<func::FuncOp>("apply_step");
-  if (!table || !grad || !apply) {
+  if (failed(table))
+    return nullptr;
+  if (!*table || !grad || !apply) {
     error = "the module has no loom.parameter_table, @grad_step or @apply_step: compile it "
             "through the autodiff phase (loomc SPEC --compile-to=autodiff)";
     return nullptr;
   }
   auto trainer = std::unique_ptr<ReferenceTrainer>(new ReferenceTrainer());
   trainer->context = module.getContext();
-  for (Attribute entry : table) {
-    auto dict = dyn_cast<DictionaryAttr>(entry);
-    auto name = dict ? dict.getAs<StringAttr>("name") : StringAttr();
-    auto arena = dict ? dict.getAs<StringAttr>("arena") : StringAttr();
-    auto offset = dict ? dict.getAs<IntegerAttr>("offset") : IntegerAttr();
-    auto shape = dict ? dict.getAs<DenseI64ArrayAttr>("shape") : DenseI64ArrayAttr();
-    if (!name || !arena || !offset || !shape) {
-      error = "a loom.parameter_table entry lacks name, arena, offset or shape";
-      return nullptr;
-    }
-    if (arena.getValue() != "params")
+  for (const mlir::loom::ParameterTableRow &row : **table) {
+    if (row.arena != "params")
       continue; // frozen parameters are not trained here
-    ParameterSlot slot{name.str(), arena.str(), "normal", 0.02, offset.getInt(),
-                       {shape.asArrayRef().begin(), shape.asArrayRef().end()}};
-    if (auto init = dict.getAs<StringAttr>("init"))
-      slot.init = init.str();
-    if (auto std = dict.getAs<FloatAttr>("init_std"))
-      slot.std = std.getValueAsDouble();
-    trainer->slots.push_back(slot);
+    trainer->slots.push_back(ParameterSlot{row.name, row.arena, row.init.value_or("normal"),
+                                           row.initStd.value_or(0.02), row.offset, row.shape});
   }
   // @grad_step(params, [frozen,] tokens, targets, grads): the data are the
   // two [batch, length] integer arguments.
