@@ -47,4 +47,22 @@ Result<uint64_t> Uint64Flag(const Flag& flag, const char* command) {
   return static_cast<uint64_t>(parsed);
 }
 
+Result<std::optional<Flag>> NextArgument(const std::vector<std::string>& args, size_t* i,
+                                         const char* command, std::string* bundle_dir,
+                                         bool* help) {
+  const std::string& arg = args[*i];
+  if (arg == "--help" || arg == "-h") {
+    *help = true;
+    return std::optional<Flag>();
+  }
+  if (arg.rfind("--", 0) != 0) {
+    if (!bundle_dir->empty()) return UsageError(command, "unexpected argument '" + arg + "'");
+    *bundle_dir = arg;
+    return std::optional<Flag>();
+  }
+  Result<Flag> taken = TakeFlag(args, i);
+  if (!taken.ok()) return UsageError(command, std::string(taken.status().message()));
+  return std::optional<Flag>(std::move(taken).value());
+}
+
 }  // namespace loom::rt

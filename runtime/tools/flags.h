@@ -4,6 +4,7 @@
 #define LOOM_RUNTIME_TOOLS_FLAGS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,14 @@ struct Flag {
 // args[*i] is a flag ("--..."): its name and value, with *i advanced past a separate value.
 // kInvalidArgument "--flag needs a value" when there is none.
 Result<Flag> TakeFlag(const std::vector<std::string>& args, size_t* i);
+
+// One argument of subcommand `command`'s loop, the part every subcommand shares: "--help" or
+// "-h" sets *help; a word not starting with "--" is the bundle directory (a second one is the
+// usage error "unexpected argument"); anything else is a flag, returned to the caller (a missing
+// value is a usage error). std::nullopt when the argument was consumed here.
+Result<std::optional<Flag>> NextArgument(const std::vector<std::string>& args, size_t* i,
+                                         const char* command, std::string* bundle_dir,
+                                         bool* help);
 
 // kInvalidArgument "WHAT (see loom-run COMMAND --help)": a usage error of subcommand `command`.
 Status UsageError(const std::string& command, const std::string& what);

@@ -69,10 +69,6 @@ Result<GenerateArgs> ParseGenerateArgs(const std::vector<std::string>& args) {
   GenerateOptions& o = out.options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      out.help = true;
-      return out;
-    }
     if (arg == "--no-cache") {
       o.use_cache = false;
       continue;
@@ -87,13 +83,10 @@ Result<GenerateArgs> ParseGenerateArgs(const std::vector<std::string>& args) {
       o.prompts.push_back(arg.substr(9));
       continue;
     }
-    if (arg.rfind("--", 0) != 0) {
-      if (!o.bundle_dir.empty()) return Usage("unexpected argument '" + arg + "'");
-      o.bundle_dir = arg;
-      continue;
-    }
-    Result<Flag> taken = TakeFlag(args, &i);
-    if (!taken.ok()) return Usage(taken.status().message());
+    LOOM_ASSIGN_OR_RETURN(std::optional<Flag> taken,
+                          NextArgument(args, &i, "generate", &o.bundle_dir, &out.help));
+    if (out.help) return out;
+    if (!taken) continue;
     const std::string& flag = taken->name;
     const std::string& value = taken->value;
     if (flag == "--checkpoint") {

@@ -26,18 +26,10 @@ Status Usage(const std::string& what) {
 Result<RunArgs> ParseRunArgs(const std::vector<std::string>& args) {
   RunArgs out;
   for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      out.help = true;
-      return out;
-    }
-    if (arg.rfind("--", 0) != 0) {
-      if (!out.bundle_dir.empty()) return Usage("unexpected argument '" + arg + "'");
-      out.bundle_dir = arg;
-      continue;
-    }
-    Result<Flag> taken = TakeFlag(args, &i);
-    if (!taken.ok()) return Usage(taken.status().message());
+    LOOM_ASSIGN_OR_RETURN(std::optional<Flag> taken,
+                          NextArgument(args, &i, "run", &out.bundle_dir, &out.help));
+    if (out.help) return out;
+    if (!taken) continue;
     const std::string& flag = taken->name;
     const std::string& value = taken->value;
     if (flag == "--function") {

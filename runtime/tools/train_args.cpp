@@ -65,21 +65,14 @@ Result<TrainArgs> ParseTrainArgs(const std::vector<std::string>& args) {
   constexpr int64_t kMaxSteps = int64_t{1} << 40;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      out.help = true;
-      return out;
-    }
     if (arg == "--no-resume") {
       o.resume = false;
       continue;
     }
-    if (arg.rfind("--", 0) != 0) {
-      if (!o.bundle_dir.empty()) return Usage("unexpected argument '" + arg + "'");
-      o.bundle_dir = arg;
-      continue;
-    }
-    Result<Flag> taken = TakeFlag(args, &i);
-    if (!taken.ok()) return Usage(taken.status().message());
+    LOOM_ASSIGN_OR_RETURN(std::optional<Flag> taken,
+                          NextArgument(args, &i, "train", &o.bundle_dir, &out.help));
+    if (out.help) return out;
+    if (!taken) continue;
     const std::string& flag = taken->name;
     const std::string& value = taken->value;
     if (flag == "--data") {
