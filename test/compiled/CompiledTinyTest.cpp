@@ -29,7 +29,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -282,26 +281,6 @@ TEST_F(CompiledTiny, KernelStrategies) {
   }
   for (auto &[strategy, count] : byStrategy)
     std::cout << "kernels " << strategy << ": " << count << "\n";
-}
-
-/// Wall time of @grad_step on the session's 2 threads: the median of 20 runs
-/// after 2 warm-up runs. Last in this file: it keeps accumulating gradients.
-TEST_F(CompiledTiny, GradStepWallTime) {
-  ASSERT_TRUE(compiled);
-  Compiled &c = *compiled;
-  rt::HostTensor tokens = ids(c.batch.tokens, {4, 64}), targets = ids(c.batch.targets, {4, 64});
-  std::vector<double> ms;
-  for (int run = 0; run < 22; ++run) {
-    auto start = std::chrono::steady_clock::now();
-    auto loss = c.program->Run("grad_step", {&tokens, &targets});
-    auto end = std::chrono::steady_clock::now();
-    ASSERT_TRUE(loss.ok()) << loss.status().message();
-    if (run >= 2)
-      ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
-  }
-  std::sort(ms.begin(), ms.end());
-  std::cout << "grad_step wall time (2 threads): median " << ms[ms.size() / 2] << " ms, min "
-            << ms.front() << " ms, max " << ms.back() << " ms over " << ms.size() << " runs\n";
 }
 
 } // namespace
