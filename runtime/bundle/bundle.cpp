@@ -57,8 +57,13 @@ Result<Bundle> LoadBundle(const std::string& dir) {
                         " (the file changed after the bundle was written)");
     }
   }
-  if (!bundle.manifest.kernel_library().empty()) {
-    bundle.kernel_library_path = dir + "/" + bundle.manifest.kernel_library();
+  const auto& m = bundle.manifest;
+  if (m.target() == "cuda") {
+    if (!m.host_kernel_library().empty()) bundle.kernel_library_path = dir + "/" + m.host_kernel_library();
+    if (!m.kernel_library().empty()) bundle.cubin_path = dir + "/" + m.kernel_library();
+    if (!m.cuda_ptx().empty()) bundle.ptx_path = dir + "/" + m.cuda_ptx();
+  } else if (!m.kernel_library().empty()) {
+    bundle.kernel_library_path = dir + "/" + m.kernel_library();
   }
   return bundle;
 }

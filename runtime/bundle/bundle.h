@@ -29,8 +29,14 @@ inline constexpr size_t kMaxFillPatternBytes = 64;
 struct Bundle {
   std::string dir;
   loom::bundle::Manifest manifest;
-  // dir + "/" + manifest.kernel_library, or empty when the bundle has no kernels.
+  // The kernels as a shared object for the CPU: dir + "/" + manifest.kernel_library for a
+  // "cpu" bundle, dir + "/" + manifest.host_kernel_library for a "cuda" one; empty when the
+  // bundle has no kernels.
   std::string kernel_library_path;
+  // "cuda" bundles with kernels: the cubin (manifest.kernel_library) and the PTX
+  // (manifest.cuda_ptx); empty otherwise.
+  std::string cubin_path;
+  std::string ptx_path;
 };
 
 // Reads DIR/manifest.pb, validates it and verifies every listed file's SHA-256.

@@ -77,8 +77,11 @@ Status CheckGemm(const Checker& c, const std::string& where, const LibraryCall& 
       return c.Invalid(where + "." + d.name, d.value, " is not in [0, 2^31)");
     }
   }
-  if (g.args_size() != 3)
-    return c.Invalid(where + ".args", g.args_size(), " views, not 3 (a, b, c)");
+  const int num_args = g.bias() ? 4 : 3;
+  if (g.args_size() != num_args) {
+    return c.Invalid(where + ".args", g.args_size(), " views, not ", num_args,
+                     g.bias() ? " (a, b, c, bias)" : " (a, b, c)");
+  }
   const char* names[] = {"a", "b", "c"};
   int64_t floats[] = {
       g.trans_a() ? MatrixFloats(g.k(), g.m(), g.lda()) : MatrixFloats(g.m(), g.k(), g.lda()),
@@ -104,6 +107,19 @@ Status CheckGemm(const Checker& c, const std::string& where, const LibraryCall& 
   if (Overlap(g.args(2), g.args(0)) || Overlap(g.args(2), g.args(1))) {
     return c.Invalid(where + ".args[2] (c)", "overlaps a or b");
   }
+  if (g.bias()) {
+    const std::string at = where + ".args[3] (bias)";
+    const BufferView& v = g.args(3);
+    LOOM_RETURN_IF_ERROR(c.CheckView(at, v));
+    if (v.offset_bytes() % 4 != 0) {
+      return c.Invalid(at + ".offset_bytes", v.offset_bytes(), " is not a multiple of 4");
+    }
+    if (v.size_bytes() / 4 < static_cast<uint64_t>(g.n())) {
+      return c.Invalid(at + ".size_bytes", v.size_bytes(), " holds fewer than n=", g.n(),
+                       " floats");
+    }
+    if (Overlap(g.args(2), v)) return c.Invalid(at, "overlaps c");
+  }
   if (!std::isfinite(g.alpha()) || !std::isfinite(g.beta())) {
     return c.Invalid(where, "alpha and beta must be finite");
   }
@@ -122,6 +138,7 @@ Status CheckCommand(const Checker& c, const std::string& where, const Command& c
           return CheckGemm(c, at, call);
         case LibraryCall::ATTENTION_F32:
         case LibraryCall::ATTENTION_GRAD_F32:
+          if (call.bias()) return c.Invalid(at + ".bias", "set on an attention routine");
           return CheckAttention(c, at, call);  // the GEMM fields are ignored
         default:
           return c.Invalid(at + ".routine", "unknown routine ", static_cast<int>(call.routine()));

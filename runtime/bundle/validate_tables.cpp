@@ -114,6 +114,28 @@ Status CheckKernels(const Checker& c) {
     if (!IsCIdentifier(k.symbol())) {
       return c.Invalid(where + ".symbol", "'", k.symbol(), "' is not a C identifier");
     }
+    // The thread block: a CUDA bundle's kernels have one, a CPU bundle's none.
+    if (c.manifest.target() != "cuda") {
+      if (k.block_size() != 0) {
+        return c.Invalid(where + ".block", "set, but the bundle's target is \"",
+                         c.manifest.target(), "\"");
+      }
+      continue;
+    }
+    if (k.block_size() != 3) {
+      return c.Invalid(where + ".block", k.block_size(), " entries, not 3 ([x, y, z])");
+    }
+    int64_t threads = 1;
+    for (int d = 0; d < 3; ++d) {
+      if (k.block(d) < 1 || k.block(d) > 1024) {
+        return c.Invalid(where + ".block[" + std::to_string(d) + "]", k.block(d),
+                         " is not in [1, 1024]");
+      }
+      threads *= k.block(d);
+    }
+    if (threads > 1024) {
+      return c.Invalid(where + ".block", threads, " threads, more than a block's 1024");
+    }
   }
   return OkStatus();
 }
@@ -133,13 +155,31 @@ Status CheckFiles(const Checker& c) {
                   });
     if (!is_hex) return c.Invalid(where + ".sha256_hex", "not 64 lowercase hex digits");
   }
-  const std::string& lib = c.manifest.kernel_library();
-  if (c.manifest.kernels_size() > 0 && lib.empty()) {
-    return c.Invalid("kernel_library", "empty, but the bundle has ", c.manifest.kernels_size(),
-                     " kernels");
-  }
-  if (!lib.empty() && paths.count(lib) == 0) {
-    return c.Invalid("kernel_library", "'", lib, "' has no entry in checksums");
+  // The kernel files: a CPU bundle's shared object; a CUDA bundle's cubin, PTX and host
+  // shared object (bundle.proto, Manifest).
+  const bool cuda = c.manifest.target() == "cuda";
+  const struct {
+    const char* field;
+    const std::string& path;
+    bool used;
+  } files[] = {{"kernel_library", c.manifest.kernel_library(), true},
+               {"cuda_ptx", c.manifest.cuda_ptx(), cuda},
+               {"host_kernel_library", c.manifest.host_kernel_library(), cuda}};
+  for (const auto& file : files) {
+    if (!file.used) {
+      if (!file.path.empty()) {
+        return c.Invalid(file.field, "'", file.path, "' is set, but the bundle's target is \"",
+                         c.manifest.target(), "\"");
+      }
+      continue;
+    }
+    if (c.manifest.kernels_size() > 0 && file.path.empty()) {
+      return c.Invalid(file.field, "empty, but the bundle has ", c.manifest.kernels_size(),
+                       " kernels");
+    }
+    if (!file.path.empty() && paths.count(file.path) == 0) {
+      return c.Invalid(file.field, "'", file.path, "' has no entry in checksums");
+    }
   }
   return OkStatus();
 }

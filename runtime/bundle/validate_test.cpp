@@ -157,6 +157,47 @@ std::vector<Case> Cases() {
        "plan[2].library_call.args[2] (c): overlaps a or b"},
       {"GemmAlpha", [](Manifest* m) { Gemm(m)->set_alpha(INFINITY); },
        "alpha and beta must be finite"},
+      {"GemmBiasWithoutItsView", [](Manifest* m) { Gemm(m)->set_bias(true); },
+       "plan[2].library_call.args: 3 views, not 4 (a, b, c, bias)"},
+      {"GemmBiasTooSmall",
+       [](Manifest* m) {
+         Gemm(m)->set_bias(true);
+         *Gemm(m)->add_args() = Gemm(m)->args(1);  // W: 48 bytes, at offset 0
+         Gemm(m)->mutable_args(3)->set_size_bytes(8);
+       },
+       "args[3] (bias).size_bytes: 8 holds fewer than n=3 floats"},
+      {"GemmBiasOverlapsC",
+       [](Manifest* m) {
+         Gemm(m)->set_bias(true);
+         *Gemm(m)->add_args() = Gemm(m)->args(2);
+       },
+       "args[3] (bias): overlaps c"},
+      {"KernelBlockOnCpu", [](Manifest* m) { m->mutable_kernels(0)->add_block(32); },
+       "kernels[0] 'add_rows'.block: set, but the bundle's target is \"cpu\""},
+      {"CudaPtxOnCpu", [](Manifest* m) { m->set_cuda_ptx("kernels.ptx"); },
+       "cuda_ptx: 'kernels.ptx' is set, but the bundle's target is \"cpu\""},
+      {"CudaWithoutPtx", [](Manifest* m) { m->set_target("cuda"); },
+       "kernels[0] 'add_rows'.block: 0 entries, not 3 ([x, y, z])"},
+      {"CudaBlockTooLarge",
+       [](Manifest* m) {
+         m->set_target("cuda");
+         for (auto& k : *m->mutable_kernels()) {
+           k.add_block(64);
+           k.add_block(32);
+           k.add_block(1);
+         }
+       },
+       "kernels[0] 'add_rows'.block: 2048 threads, more than a block's 1024"},
+      {"CudaFilesMissing",
+       [](Manifest* m) {
+         m->set_target("cuda");
+         for (auto& k : *m->mutable_kernels()) {
+           k.add_block(32);
+           k.add_block(1);
+           k.add_block(1);
+         }
+       },
+       "cuda_ptx: empty, but the bundle has 2 kernels"},
       {"CopySizes",
        [](Manifest* m) {
          m->mutable_entry_points(0)->mutable_plan(0)->mutable_copy()->mutable_dst()->set_size_bytes(

@@ -10,7 +10,7 @@ extern "C" void openblas_set_num_threads(int num_threads);
 namespace loom::rt {
 
 void RunGemmF32(const loom::bundle::LibraryCall& call, const float* a, const float* b, float* c,
-                ThreadPool& pool) {
+                const float* bias, ThreadPool& pool) {
   static std::once_flag single_threaded;
   std::call_once(single_threaded, [] { openblas_set_num_threads(1); });
   const int64_t m = call.m(), n = call.n(), k = call.k();
@@ -26,6 +26,14 @@ void RunGemmF32(const loom::bundle::LibraryCall& call, const float* a, const flo
                 static_cast<int>(n), static_cast<int>(k), call.alpha(), a_rows,
                 static_cast<int>(call.lda()), b, static_cast<int>(call.ldb()), call.beta(),
                 c + row * call.ldc(), static_cast<int>(call.ldc()));
+    // The bias epilogue, in the same block: each row's sum rounds once more, as cuBLASLt's
+    // epilogue does (a bias added after the product, not folded into beta * C).
+    if (call.bias()) {
+      for (int64_t r = row; r < row + rows; ++r) {
+        float* c_row = c + r * call.ldc();
+        for (int64_t j = 0; j < n; ++j) c_row[j] += bias[j];
+      }
+    }
   });
 }
 

@@ -18,8 +18,9 @@ namespace loom::rt {
 inline constexpr int64_t kGemmRowBlock = 64;
 
 // `call` was validated (runtime/bundle): dims in range, views large enough, C apart from A, B.
+// `bias` (n floats, added to every row of C after the product) is read when call.bias() is set.
 void RunGemmF32(const loom::bundle::LibraryCall& call, const float* a, const float* b, float* c,
-                ThreadPool& pool);
+                const float* bias, ThreadPool& pool);
 
 }  // namespace loom::rt
 

@@ -71,7 +71,7 @@ void RunLibraryCall(const LibraryCall& call, const PlanContext& context) {
   auto f32 = [&](int i) { return reinterpret_cast<float*>(args[i]); };
   switch (call.routine()) {
     case LibraryCall::GEMM_F32:
-      RunGemmF32(call, f32(0), f32(1), f32(2), context.pool);
+      RunGemmF32(call, f32(0), f32(1), f32(2), call.bias() ? f32(3) : nullptr, context.pool);
       return;
     case LibraryCall::ATTENTION_F32: {
       namespace a = attention_args;

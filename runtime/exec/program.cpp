@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "runtime/bundle/bundle_dtype.h"
+#include "runtime/device/cuda/cuda_executor.h"
 #include "runtime/exec/plan_executor.h"
 #include "runtime/io/byte_source.h"
 #include "runtime/io/safetensors.h"
@@ -49,12 +50,30 @@ std::pair<DType, uint64_t> TypeAndSize(int dtype,
 
 }  // namespace
 
-Result<std::unique_ptr<Program>> Program::Load(Bundle bundle, ThreadPool* pool) {
-  if (bundle.manifest.target() != "cpu") {
-    return MakeStatus(StatusCode::kUnsupported, bundle.dir, ": target '", bundle.manifest.target(),
-                      "' cannot run here: this runtime executes \"cpu\" bundles only");
+const char* DeviceName(Device device) { return device == Device::kCuda ? "cuda" : "cpu"; }
+
+Result<Device> ParseDevice(const std::string& text, const std::string& flag) {
+  if (text == "cpu") return Device::kCpu;
+  if (text == "cuda") return Device::kCuda;
+  return MakeStatus(StatusCode::kInvalidArgument, flag, ": '", text,
+                    "' is not a device (cpu or cuda)");
+}
+
+Program::Program(Bundle bundle, ThreadPool* pool) : bundle_(std::move(bundle)), pool_(pool) {}
+Program::~Program() = default;
+
+Result<std::unique_ptr<Program>> Program::Load(Bundle bundle, ThreadPool* pool,
+                                               const ProgramOptions& options) {
+  const std::string& target = bundle.manifest.target();
+  const Device device =
+      options.device.value_or(target == "cuda" ? Device::kCuda : Device::kCpu);
+  if (device == Device::kCuda && target != "cuda") {
+    return MakeStatus(StatusCode::kInvalidArgument, bundle.dir, ": a \"", target,
+                      "\" bundle has no GPU kernels; compile it with loomc --target=cuda to run on "
+                      "the GPU");
   }
   std::unique_ptr<Program> program(new Program(std::move(bundle), pool));
+  program->device_ = device;
   const auto& manifest = program->bundle_.manifest;
   for (const auto& arena : manifest.arenas()) {
     Result<HostArena> memory =
@@ -65,10 +84,52 @@ Result<std::unique_ptr<Program>> Program::Load(Bundle bundle, ThreadPool* pool) 
     program->arena_bases_.push_back(memory->data());
     program->arenas_.push_back(std::move(memory).value());
   }
-  LOOM_ASSIGN_OR_RETURN(program->kernels_, KernelLibrary::Open(program->bundle_.kernel_library_path,
-                                                               manifest.kernels()));
+  program->newer_.assign(manifest.arenas_size(), Newer::kSame);
+  if (device == Device::kCuda) {
+    cuda::CudaExecutorOptions cuda_options;
+    cuda_options.graphs = options.cuda_graphs;
+    LOOM_ASSIGN_OR_RETURN(program->cuda_,
+                          cuda::CudaExecutor::Create(program->bundle_, cuda_options));
+  } else {
+    LOOM_ASSIGN_OR_RETURN(program->kernels_,
+                          KernelLibrary::Open(program->bundle_.kernel_library_path,
+                                              manifest.kernels()));
+  }
   LOOM_RETURN_IF_ERROR(program->InitParameters());
   return program;
+}
+
+std::string Program::DeviceDescription() const {
+  if (cuda_) return "cuda: " + cuda_->DeviceDescription();
+  return "cpu (" + std::to_string(pool_->num_threads()) + " threads)";
+}
+
+Status Program::HostCurrent(uint32_t i) const {
+  if (newer_[i] != Newer::kDevice) return OkStatus();
+  LOOM_RETURN_IF_ERROR(cuda_->Download(arena_bases_[i], i, 0, arenas_[i].size_bytes()));
+  newer_[i] = Newer::kSame;
+  return OkStatus();
+}
+
+Status Program::AllHostCurrent() const {
+  for (uint32_t i = 0; i < newer_.size(); ++i) LOOM_RETURN_IF_ERROR(HostCurrent(i));
+  return OkStatus();
+}
+
+Status Program::HostWriting(uint32_t i) {
+  if (!cuda_) return OkStatus();
+  LOOM_RETURN_IF_ERROR(HostCurrent(i));  // a partial write keeps the rest of the arena
+  if (arenas_[i].size_bytes() > 0) newer_[i] = Newer::kHost;
+  return OkStatus();
+}
+
+Status Program::DeviceCurrent() {
+  for (uint32_t i = 0; i < newer_.size(); ++i) {
+    if (newer_[i] != Newer::kHost) continue;
+    LOOM_RETURN_IF_ERROR(cuda_->Upload(i, 0, arena_bases_[i], arenas_[i].size_bytes()));
+    newer_[i] = Newer::kSame;
+  }
+  return OkStatus();
 }
 
 Status Program::InitParameters() {
@@ -80,6 +141,7 @@ Status Program::InitParameters() {
     parameter_set_[i] = true;
     if (p.init() == Parameter::ZEROS) continue;  // arenas start zero-filled
     auto [dtype, size] = TypeAndSize(p.dtype(), p.shape());
+    LOOM_RETURN_IF_ERROR(HostWriting(p.arena()));
     const std::string one = OneBytes(dtype);
     std::byte* dst = At(p.arena(), p.offset_bytes());
     for (uint64_t at = 0; at < size; at += one.size())
@@ -120,6 +182,7 @@ Status Program::LoadParameters(const std::string& path) {
                         " declares ", DTypeName(dtype), ShapeToString(ShapeOf(p.shape())));
     }
     if (size > 0) {
+      LOOM_RETURN_IF_ERROR(HostWriting(p.arena()));
       LOOM_RETURN_IF_ERROR(
           source->ReadAt(index.data_start + entry.begin, At(p.arena(), p.offset_bytes()), size));
     }
@@ -138,7 +201,10 @@ Status Program::SetParameter(const std::string& name, const HostTensor& value) {
                       DTypeName(dtype), ShapeToString(ShapeOf(p.shape())), ", not ",
                       DTypeName(value.dtype()), ShapeToString(value.shape()));
   }
-  if (size > 0) std::memcpy(At(p.arena(), p.offset_bytes()), value.data(), size);
+  if (size > 0) {
+    LOOM_RETURN_IF_ERROR(HostWriting(p.arena()));
+    std::memcpy(At(p.arena(), p.offset_bytes()), value.data(), size);
+  }
   parameter_set_[i] = true;
   return OkStatus();
 }
@@ -149,6 +215,7 @@ Result<HostTensor> Program::GetParameter(const std::string& name) const {
   const Parameter& p = bundle_.manifest.parameters(i);
   auto [dtype, size] = TypeAndSize(p.dtype(), p.shape());
   LOOM_ASSIGN_OR_RETURN(HostTensor value, HostTensor::Allocate(dtype, ShapeOf(p.shape())));
+  LOOM_RETURN_IF_ERROR(HostCurrent(p.arena()));
   if (size > 0) std::memcpy(value.data(), At(p.arena(), p.offset_bytes()), size);
   return value;
 }
@@ -164,12 +231,14 @@ Result<uint32_t> Program::FindArena(const std::string& name) const {
 Result<std::string_view> Program::ArenaBytes(const std::string& name) const {
   LOOM_ASSIGN_OR_RETURN(uint32_t i, FindArena(name));
   if (arena_bases_[i] == nullptr) return std::string_view();
+  LOOM_RETURN_IF_ERROR(HostCurrent(i));
   return std::string_view(reinterpret_cast<const char*>(arena_bases_[i]),
                           arenas_[i].size_bytes());
 }
 
 Result<std::byte*> Program::MutableArenaData(const std::string& name) {
   LOOM_ASSIGN_OR_RETURN(uint32_t i, FindArena(name));
+  LOOM_RETURN_IF_ERROR(HostWriting(i));
   return arena_bases_[i];
 }
 
@@ -179,7 +248,10 @@ Status Program::SetArenaBytes(const std::string& name, std::string_view bytes) {
     return MakeStatus(StatusCode::kInvalidArgument, dir(), ": arena '", name, "' holds ",
                       arenas_[i].size_bytes(), " bytes, not ", bytes.size());
   }
-  if (!bytes.empty()) std::memcpy(arena_bases_[i], bytes.data(), bytes.size());
+  if (!bytes.empty()) {
+    LOOM_RETURN_IF_ERROR(HostWriting(i));
+    std::memcpy(arena_bases_[i], bytes.data(), bytes.size());
+  }
   const auto& params = bundle_.manifest.parameters();
   for (int p = 0; p < params.size(); ++p) {
     if (params[p].arena() == i) parameter_set_[p] = true;
@@ -187,17 +259,37 @@ Status Program::SetArenaBytes(const std::string& name, std::string_view bytes) {
   return OkStatus();
 }
 
-void Program::ZeroArenas(loom::bundle::Arena::Kind kind) {
+Status Program::ZeroArenas(loom::bundle::Arena::Kind kind) {
   const auto& arenas = bundle_.manifest.arenas();
   for (int i = 0; i < arenas.size(); ++i) {
     if (arenas[i].kind() == kind && arena_bases_[i] != nullptr) {
       std::memset(arena_bases_[i], 0, arenas_[i].size_bytes());
+      if (cuda_) {
+        LOOM_RETURN_IF_ERROR(cuda_->ZeroArena(static_cast<uint32_t>(i)));
+        newer_[i] = Newer::kSame;
+      }
     }
   }
+  return OkStatus();
 }
 
-void Program::ExecuteCommand(const loom::bundle::Command& command) {
-  rt::ExecuteCommand(command, PlanContext{arena_bases_, kernels_, *pool_});
+Status Program::ExecuteCommand(const loom::bundle::Command& command) {
+  if (!cuda_) {
+    rt::ExecuteCommand(command, PlanContext{arena_bases_, kernels_, *pool_});
+    return OkStatus();
+  }
+  const auto& entries = bundle_.manifest.entry_points();
+  for (int e = 0; e < entries.size(); ++e) {
+    for (int c = 0; c < entries[e].plan_size(); ++c) {
+      if (&entries[e].plan(c) != &command) continue;
+      LOOM_RETURN_IF_ERROR(DeviceCurrent());
+      LOOM_RETURN_IF_ERROR(cuda_->RunCommand(e, c));
+      for (Newer& n : newer_) n = Newer::kDevice;
+      return OkStatus();
+    }
+  }
+  return MakeStatus(StatusCode::kInvalidArgument, dir(),
+                    ": ExecuteCommand on the GPU takes a command of the program's own manifest");
 }
 
 Result<std::vector<HostTensor>> Program::Run(const std::string& name,
@@ -228,7 +320,13 @@ Result<std::vector<HostTensor>> Program::Run(const std::string& name,
                         ShapeToString(ShapeOf(sig.shape())), ", got ", DTypeName(value.dtype()),
                         ShapeToString(value.shape()));
     }
-    if (size > 0) std::memcpy(At(sig.arena(), sig.offset_bytes()), value.data(), size);
+    if (!cuda_ && size > 0) std::memcpy(At(sig.arena(), sig.offset_bytes()), value.data(), size);
+  }
+  if (cuda_) {
+    // Entry points are stored apart (a repeated message field), so the index is searched.
+    int index = 0;
+    while (&bundle_.manifest.entry_points(index) != entry) ++index;
+    return RunOnDevice(index, inputs, hook);
   }
   const PlanContext context{arena_bases_, kernels_, *pool_};
   if (hook == nullptr || !*hook) {
@@ -246,6 +344,47 @@ Result<std::vector<HostTensor>> Program::Run(const std::string& name,
     auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
     LOOM_ASSIGN_OR_RETURN(HostTensor value, HostTensor::Allocate(dtype, ShapeOf(sig.shape())));
     if (size > 0) std::memcpy(value.data(), At(sig.arena(), sig.offset_bytes()), size);
+    outputs.push_back(std::move(value));
+  }
+  return outputs;
+}
+
+Result<std::vector<HostTensor>> Program::RunOnDevice(int entry_index,
+                                                     const std::vector<const HostTensor*>& inputs,
+                                                     const CommandHook* hook) {
+  const loom::bundle::EntryPoint& entry = bundle_.manifest.entry_points(entry_index);
+  LOOM_RETURN_IF_ERROR(DeviceCurrent());
+  // Inputs go straight to their device views (the host mirror of those bytes is stale after).
+  for (int i = 0; i < entry.inputs_size(); ++i) {
+    const TensorSig& sig = entry.inputs(i);
+    const uint64_t size = TypeAndSize(sig.dtype(), sig.shape()).second;
+    if (size == 0) continue;
+    LOOM_RETURN_IF_ERROR(cuda_->Upload(sig.arena(), sig.offset_bytes(), inputs[i]->data(), size));
+    newer_[sig.arena()] = Newer::kDevice;
+  }
+  Status ran;
+  if (hook == nullptr || !*hook) {
+    ran = cuda_->Run(entry_index);
+  } else {
+    cuda::CudaExecutor::Between between = [&](int index, bool before) -> Status {
+      for (Newer& n : newer_) n = n == Newer::kSame ? Newer::kDevice : n;
+      LOOM_RETURN_IF_ERROR(AllHostCurrent());
+      return (*hook)(before ? HookPoint::kBefore : HookPoint::kAfter, index, entry.plan(index));
+    };
+    ran = cuda_->Run(entry_index, &between);
+  }
+  // Whatever the plan may have written is newer on the device, even after a failure midway.
+  for (uint32_t i = 0; i < newer_.size(); ++i) {
+    if (arenas_[i].size_bytes() > 0) newer_[i] = Newer::kDevice;
+  }
+  LOOM_RETURN_IF_ERROR(ran);
+  std::vector<HostTensor> outputs;
+  for (const TensorSig& sig : entry.outputs()) {
+    auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
+    LOOM_ASSIGN_OR_RETURN(HostTensor value, HostTensor::Allocate(dtype, ShapeOf(sig.shape())));
+    if (size > 0) {
+      LOOM_RETURN_IF_ERROR(cuda_->Download(value.data(), sig.arena(), sig.offset_bytes(), size));
+    }
     outputs.push_back(std::move(value));
   }
   return outputs;

@@ -5,6 +5,7 @@
 #define LOOM_RUNTIME_EXEC_PROGRAM_H_
 
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,12 +20,43 @@
 
 namespace loom::rt {
 
+namespace cuda {
+class CudaExecutor;
+}  // namespace cuda
+
+// Where a program's plans run. A "cpu" bundle runs on the CPU only; a "cuda" bundle on the
+// GPU, or on the CPU through the host build of its kernels (bundle.proto, host_kernel_library).
+enum class Device { kCpu, kCuda };
+const char* DeviceName(Device device);
+// "cpu" or "cuda"; kInvalidArgument naming `flag` otherwise.
+Result<Device> ParseDevice(const std::string& text, const std::string& flag);
+
+struct ProgramOptions {
+  // Unset: the bundle's target.
+  std::optional<Device> device;
+  // CUDA: capture each entry point's plan into a CUDA graph on its first run, replay it after.
+  bool cuda_graphs = true;
+};
+
 class Program {
  public:
-  // Refuses a bundle whose target is not "cpu" (the CUDA executor is not built). Allocates the
-  // arenas (zero-filled), fills ONES parameters, opens the kernel library. `pool` must outlive
-  // the program.
-  static Result<std::unique_ptr<Program>> Load(Bundle bundle, ThreadPool* pool);
+  // Allocates the arenas (zero-filled), fills ONES parameters, opens the kernel library (on
+  // the CPU) or prepares the CUDA executor (runtime/device/cuda: device arenas, modules, GEMM
+  // plans; it fails here, with the reason, when the GPU, cuBLASLt or a kernel is missing).
+  // `pool` must outlive the program.
+  //
+  // On the GPU the host arenas stay as the mirror of the device's: every accessor below reads
+  // and writes the host side, and the program copies an arena across only when the other side
+  // is newer (after a run, what the plan may have written is newer on the device).
+  static Result<std::unique_ptr<Program>> Load(Bundle bundle, ThreadPool* pool,
+                                               const ProgramOptions& options = {});
+  ~Program();
+  Device device() const { return device_; }
+  // The CUDA executor of a GPU program (null on the CPU), for tools that time single commands.
+  // Arenas touched through it directly are not tracked by the host mirror.
+  cuda::CudaExecutor* cuda_executor() const { return cuda_.get(); }
+  // "cpu (2 threads)" or the GPU's name, architecture and driver.
+  std::string DeviceDescription() const;
 
   const loom::bundle::Manifest& manifest() const { return bundle_.manifest; }
   const std::string& dir() const { return bundle_.dir; }
@@ -45,7 +77,9 @@ class Program {
   // With a `hook`, it is called around every plan command, in order: kBefore when the arenas
   // hold what the command will read, kAfter once it has run (`index` is the command's place in
   // the entry point's plan). A hook's error stops the run and is returned. Tools use it to time
-  // each command (loom-bench --profile) or to check each launch elsewhere (tools/gpu).
+  // each command (loom-bench --profile) or to check each launch elsewhere (tools/gpu). On the
+  // GPU a hooked run goes command by command without a graph, and the host arenas are brought
+  // up to date before every hook call (slow: for tools); what a hook writes there is not seen.
   enum class HookPoint { kBefore, kAfter };
   using CommandHook =
       std::function<Status(HookPoint point, int index, const loom::bundle::Command& command)>;
@@ -54,13 +88,14 @@ class Program {
                                       const CommandHook* hook = nullptr);
 
   // The host memory of `view` (a view of this program's manifest) in the arenas: null for an
-  // empty arena. For hooks reading a command's buffers.
+  // empty arena. For hooks reading a command's buffers (on the GPU, as of the last hook call).
   std::byte* ViewData(const loom::bundle::BufferView& view) const {
     return At(view.arena(), view.offset_bytes());
   }
   // Runs one command of one of this program's entry points on the arenas as they are, without
-  // any check (e.g. a single launch timed on its own).
-  void ExecuteCommand(const loom::bundle::Command& command);
+  // any check (e.g. a single launch timed on its own). On the GPU, `command` must be one of the
+  // manifest's own (found by address) and the call waits for it.
+  Status ExecuteCommand(const loom::bundle::Command& command);
 
   // Whole arenas by name (bundle.proto Arena), for drivers: checkpoints save and restore the
   // OPTIMIZER arenas byte for byte, and a trainer zeroes and scales the GRADIENTS arena between
@@ -75,10 +110,10 @@ class Program {
   Status SetArenaBytes(const std::string& name, std::string_view bytes);
   // Zero-fills every arena of `kind` (GRADIENTS before each accumulation: @grad_step adds into
   // its arena and @apply_step leaves it as it is).
-  void ZeroArenas(loom::bundle::Arena::Kind kind);
+  Status ZeroArenas(loom::bundle::Arena::Kind kind);
 
  private:
-  Program(Bundle bundle, ThreadPool* pool) : bundle_(std::move(bundle)), pool_(pool) {}
+  Program(Bundle bundle, ThreadPool* pool);
   Status InitParameters();
   int FindParameter(const std::string& name) const;
   // The index of arena `name`, or kNotFound.
@@ -88,8 +123,24 @@ class Program {
     return arena_bases_[arena] == nullptr ? nullptr : arena_bases_[arena] + offset;
   }
 
+  // Which side of an arena holds its latest bytes (GPU programs; always kSame on the CPU).
+  enum class Newer { kSame, kHost, kDevice };
+  // Brings arena `i`'s host bytes up to date (a download when the device's are newer).
+  Status HostCurrent(uint32_t i) const;
+  Status AllHostCurrent() const;
+  // The host bytes of arena `i` are about to change: newer on the host afterwards.
+  Status HostWriting(uint32_t i);
+  // Uploads every arena whose host bytes are newer.
+  Status DeviceCurrent();
+  Result<std::vector<HostTensor>> RunOnDevice(int entry_index,
+                                              const std::vector<const HostTensor*>& inputs,
+                                              const CommandHook* hook);
+
   Bundle bundle_;
   ThreadPool* pool_;
+  Device device_ = Device::kCpu;
+  std::unique_ptr<cuda::CudaExecutor> cuda_;
+  mutable std::vector<Newer> newer_;
   std::vector<HostArena> arenas_;
   std::vector<std::byte*> arena_bases_;
   KernelLibrary kernels_;

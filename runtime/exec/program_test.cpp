@@ -112,10 +112,10 @@ TEST(ProgramTest, WholeArenasByName) {
   ASSERT_TRUE(data.ok());
   reinterpret_cast<float*>(*data)[0] = 2.5f;
   EXPECT_EQ(program->GetParameter("W").value().data_as<float>()[0], 2.5f);
-  program->ZeroArenas(loom::bundle::Arena::ACTIVATIONS);
+  ASSERT_TRUE(program->ZeroArenas(loom::bundle::Arena::ACTIVATIONS).ok());
   EXPECT_EQ(*program->ArenaBytes("act"), std::string(192, '\0'));
   EXPECT_EQ(program->GetParameter("W").value().data_as<float>()[0], 2.5f);
-  program->ZeroArenas(loom::bundle::Arena::PARAMETERS);
+  ASSERT_TRUE(program->ZeroArenas(loom::bundle::Arena::PARAMETERS).ok());
   EXPECT_EQ(*program->ArenaBytes("params"), std::string(64, '\0'));
 
   Status status = program->SetArenaBytes("params", std::string(63, 'x'));
@@ -317,13 +317,19 @@ TEST(ProgramTest, MissingKernelSymbol) {
       << program.status().message();
 }
 
-TEST(ProgramTest, CudaBundleOnTheCpuExecutor) {
+// A "cuda" bundle carries its kernels three ways (cubin, PTX, host .so) and their thread blocks:
+// one without them is refused at load, before any device is chosen. (A complete one runs on the
+// CPU and, through the stand-in driver, on the CUDA executor: cuda_executor_test.cpp.)
+TEST(ProgramTest, CudaBundleWithoutItsCudaFilesIsRefused) {
   Manifest manifest = testing::TestManifest();
   manifest.set_target("cuda");
   Session session(1);
   Result<Program*> program = session.Load("mlp", TestBundle("cuda", manifest));
   ASSERT_FALSE(program.ok());
-  EXPECT_EQ(program.status().code(), StatusCode::kUnsupported);
+  EXPECT_EQ(program.status().code(), StatusCode::kInvalidFormat);
+  EXPECT_NE(program.status().message().find("block: 0 entries, not 3"),
+            std::string::npos)
+      << program.status().message();
 }
 
 }  // namespace

@@ -18,8 +18,10 @@ class Session {
   // A fixed thread count (DESIGN.md §4): results never depend on it, but it is chosen once.
   explicit Session(int num_threads) : pool_(num_threads) {}
 
-  // Loads and validates the bundle in `dir` under `name` (kInvalidArgument if taken).
-  Result<Program*> Load(const std::string& name, const std::string& dir);
+  // Loads and validates the bundle in `dir` under `name` (kInvalidArgument if taken), on the
+  // device `options` names (default: the bundle's target).
+  Result<Program*> Load(const std::string& name, const std::string& dir,
+                        const ProgramOptions& options = {});
   // nullptr when no program is loaded under `name`.
   Program* Find(const std::string& name) const;
   // Frees the program's arenas and closes its kernel library; false if there was none.

@@ -65,4 +65,21 @@ Result<std::optional<Flag>> NextArgument(const std::vector<std::string>& args, s
   return std::optional<Flag>(std::move(taken).value());
 }
 
+Result<bool> ProgramFlag(const Flag& flag, ProgramOptions* options, const char* command) {
+  if (flag.name == "--device") {
+    Result<Device> device = ParseDevice(flag.value, flag.name);
+    if (!device.ok()) return UsageError(command, device.status().message());
+    options->device = *device;
+    return true;
+  }
+  if (flag.name == "--cuda-graphs") {
+    if (flag.value != "on" && flag.value != "off") {
+      return UsageError(command, "--cuda-graphs '" + flag.value + "' is neither on nor off");
+    }
+    options->cuda_graphs = flag.value == "on";
+    return true;
+  }
+  return false;
+}
+
 }  // namespace loom::rt

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/base/status.h"
+#include "runtime/exec/program.h"
 
 namespace loom::rt {
 
@@ -39,6 +40,17 @@ Result<int64_t> IntegerFlag(const Flag& flag, int64_t min, int64_t max,
 // The flag's value as a decimal number in [0, 2^64), else the UsageError of `command`
 // "--flag 'value' is not a number in [0, 2^64)".
 Result<uint64_t> Uint64Flag(const Flag& flag, const char* command);
+
+// The flags every subcommand that loads a program takes: "--device cpu|cuda" (default: the
+// bundle's target) and "--cuda-graphs on|off" (default on). True when `flag` was one of them
+// (applied to *options), false when it is another flag; a bad value is a UsageError.
+Result<bool> ProgramFlag(const Flag& flag, ProgramOptions* options, const char* command);
+
+// The lines of --help that describe them (a literal, to concatenate into a usage text).
+#define LOOM_PROGRAM_FLAGS_HELP                                                              \
+  "  --device cpu|cuda     where to run (default: the bundle's target); a CUDA bundle also\n" \
+  "                        runs on the CPU through its host kernels\n"                      \
+  "  --cuda-graphs on|off  capture each entry point into a CUDA graph and replay it (on)\n"
 
 }  // namespace loom::rt
 

@@ -464,7 +464,7 @@ Result<GenerateStats> Generate(const GenerateOptions& options, std::FILE* out, s
                           ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   Session session(threads);
-  LOOM_ASSIGN_OR_RETURN(Program * program, session.Load("main", options.bundle_dir));
+  LOOM_ASSIGN_OR_RETURN(Program * program, session.Load("main", options.bundle_dir, options.program));
   LOOM_ASSIGN_OR_RETURN(Geometry g, CheckSignatures(*program, options.bundle_dir,
                                                     options.use_cache));
   LOOM_ASSIGN_OR_RETURN(std::string weights, WeightsPath(options, err));
@@ -481,11 +481,11 @@ Result<GenerateStats> Generate(const GenerateOptions& options, std::FILE* out, s
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::fprintf(err,
                "loom-run generate: %lld tokens for %lld prompts in %.3f s: %.1f tokens/s "
-               "(%s, batch %lld, %d threads)\n",
+               "(%s, batch %lld, %s)\n",
                static_cast<long long>(stats.tokens), static_cast<long long>(stats.prompts),
                stats.seconds, stats.tokens_per_second(),
                options.use_cache ? "KV cache" : "no cache", static_cast<long long>(g.batch),
-               threads);
+               program->DeviceDescription().c_str());
   return stats;
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "runtime/base/status.h"
+#include "runtime/exec/program.h"
 
 namespace loom::rt {
 
@@ -82,6 +83,7 @@ struct GenerateOptions {
   SamplingOptions sampling;
   bool use_cache = true;
   int threads = 0;  // 0: one per hardware thread
+  ProgramOptions program;  // --device, --no-cuda-graphs
 };
 
 struct GenerateStats {

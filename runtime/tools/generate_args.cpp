@@ -40,6 +40,7 @@ const char kGenerateUsage[] =
     "  --no-cache            recompute the whole sequence with @forward at each token instead\n"
     "                        of @decode_step's KV cache (slower; the same greedy text)\n"
     "  --threads T           worker threads (default: one per hardware thread)\n"
+    LOOM_PROGRAM_FLAGS_HELP
     "The last stderr line gives the tokens generated per second.\n";
 
 namespace {
@@ -89,6 +90,8 @@ Result<GenerateArgs> ParseGenerateArgs(const std::vector<std::string>& args) {
     if (!taken) continue;
     const std::string& flag = taken->name;
     const std::string& value = taken->value;
+    LOOM_ASSIGN_OR_RETURN(bool program_flag, ProgramFlag(*taken, &o.program, "generate"));
+    if (program_flag) continue;
     if (flag == "--checkpoint") {
       o.checkpoint = value;
     } else if (flag == "--params") {

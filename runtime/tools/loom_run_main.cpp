@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "runtime/device/cuda/cublaslt.h"
+#include "runtime/device/cuda/cuda_attention.h"
+#include "runtime/device/cuda/cuda_driver.h"
+#include "runtime/device/cuda/nccl_library.h"
 #include "runtime/tools/generate_args.h"
 #include "runtime/tools/run_args.h"
 #include "runtime/tools/run_command.h"
@@ -20,7 +24,8 @@ constexpr char kUsage[] =
     "commands:\n"
     "  run       run one entry point of a compiled bundle (loom-run run --help)\n"
     "  train     train a compiled bundle on bytes, with checkpoints (loom-run train --help)\n"
-    "  generate  complete prompts with a trained Llama bundle (loom-run generate --help)\n";
+    "  generate  complete prompts with a trained Llama bundle (loom-run generate --help)\n"
+    "  devices   what this machine offers: the GPU and its driver, cuBLASLt, NCCL\n";
 
 std::atomic<bool> g_stop_requested{false};
 
@@ -67,6 +72,47 @@ int GenerateMain(const std::vector<std::string>& args) {
   return result.ok() ? 0 : Fail("generate", result.status().ToString());
 }
 
+// One line per library the CUDA device needs, with its version or why it cannot be used; exit
+// status 0 when a program could run on the GPU, 1 otherwise.
+int DevicesMain() {
+  namespace cuda = loom::rt::cuda;
+  bool usable = true;
+  auto line = [&](const char* what, const loom::rt::Status& status, const std::string& ok,
+                  bool needed) {
+    std::printf("%-18s %s\n", what, status.ok() ? ok.c_str() : status.message().c_str());
+    if (!status.ok() && needed) usable = false;
+  };
+  std::printf("%-18s %s\n", "cpu", "always (the thread pool and OpenBLAS)");
+  auto driver = cuda::CudaDriver::Open();
+  line("cuda driver", driver.status(),
+       driver.ok() ? (*driver)->device_name() + " (sm_" +
+                         std::to_string((*driver)->compute_capability()) + ", driver API " +
+                         std::to_string((*driver)->driver_version()) + ")"
+                   : "",
+       true);
+  auto cublaslt = cuda::CublasLt::Open();
+  line("cuBLASLt", cublaslt.status(),
+       cublaslt.ok() ? (*cublaslt)->library() + " (version " +
+                           std::to_string((*cublaslt)->version()) + ")"
+                     : "",
+       true);
+  auto nccl = cuda::NcclLibrary::Open();
+  line("NCCL", nccl.status(),
+       nccl.ok() ? (*nccl)->library() + " " + (*nccl)->version() + " (multi-GPU collectives)" : "",
+       false);
+  const size_t fatbin = cuda::AttentionKernelImage().size();
+  line("attention kernels",
+       fatbin > 0 ? loom::rt::OkStatus()
+                  : loom::rt::Status(loom::rt::StatusCode::kUnsupported,
+                                     "not built (this loom-run was built without nvcc)"),
+       "FlashAttention-2 forward and backward, sm_90 fatbin of " + std::to_string(fatbin) +
+           " bytes",
+       true);
+  std::printf("%s\n", usable ? "CUDA bundles run on this machine's GPU"
+                             : "CUDA bundles run here on the CPU only (--device cpu)");
+  return usable ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,6 +122,7 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "devices") return DevicesMain();
   if (command == "run") return RunMain(args);
   if (command == "train") return TrainMain(args);
   if (command == "generate") return GenerateMain(args);

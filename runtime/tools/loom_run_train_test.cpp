@@ -371,10 +371,10 @@ TEST_F(LoomRunTrainTest, AccumulationAveragesMicroBatchGradients) {
     std::memcpy(out.data(), bytes.data(), bytes.size());
     return out;
   };
-  program->ZeroArenas(loom::bundle::Arena::GRADIENTS);
+  ASSERT_TRUE(program->ZeroArenas(loom::bundle::Arena::GRADIENTS).ok());
   grad_step(0);
   const std::vector<float> g0 = grads();
-  program->ZeroArenas(loom::bundle::Arena::GRADIENTS);
+  ASSERT_TRUE(program->ZeroArenas(loom::bundle::Arena::GRADIENTS).ok());
   grad_step(1);
   const std::vector<float> g1 = grads();
   grad_step(0);  // onto g1: the arena accumulates

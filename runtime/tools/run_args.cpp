@@ -8,8 +8,10 @@ const char kRunUsage[] =
     "usage: loom-run run DIR --function F [--params W.safetensors]...\n"
     "           [--input @a.npy]... | [--inputs-safetensors IN.safetensors]\n"
     "           [--output @b.npy]... [--outputs-safetensors OUT.safetensors] [--threads N]\n"
-    "Runs entry point F of the bundle in DIR on the CPU. --input/--output files follow the\n"
-    "entry point's signature order; safetensors files bind tensors by name.\n";
+    "           [--device cpu|cuda] [--cuda-graphs on|off]\n"
+    "Runs entry point F of the bundle in DIR. --input/--output files follow the entry point's\n"
+    "signature order; safetensors files bind tensors by name.\n"
+    LOOM_PROGRAM_FLAGS_HELP;
 
 namespace {
 
@@ -32,6 +34,9 @@ Result<RunArgs> ParseRunArgs(const std::vector<std::string>& args) {
     if (!taken) continue;
     const std::string& flag = taken->name;
     const std::string& value = taken->value;
+    Result<bool> program_flag = ProgramFlag(*taken, &out.program, "run");
+    if (!program_flag.ok()) return program_flag.status();
+    if (*program_flag) continue;
     if (flag == "--function") {
       out.function = value;
     } else if (flag == "--params") {

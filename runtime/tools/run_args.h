@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/base/status.h"
+#include "runtime/exec/program.h"
 
 namespace loom::rt {
 
@@ -25,6 +26,7 @@ struct RunArgs {
   std::vector<std::string> outputs;
   std::string outputs_safetensors;
   int threads = 0;  // 0: one per hardware thread
+  ProgramOptions program;  // --device, --no-cuda-graphs
   bool help = false;
 };
 

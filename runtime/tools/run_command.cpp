@@ -71,7 +71,7 @@ Status RunCommand(const RunArgs& args) {
                     ? args.threads
                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   Session session(threads);
-  LOOM_ASSIGN_OR_RETURN(Program * program, session.Load("main", args.bundle_dir));
+  LOOM_ASSIGN_OR_RETURN(Program * program, session.Load("main", args.bundle_dir, args.program));
   const loom::bundle::EntryPoint* entry = program->FindEntryPoint(args.function);
   if (entry == nullptr) {
     std::string names;

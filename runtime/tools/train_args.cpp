@@ -46,6 +46,7 @@ const char kTrainUsage[] =
     "  --progress WHEN       the progress bar on stderr: auto (a terminal), always, never\n"
     "  --threads T           worker threads (default: one per hardware thread); results do not\n"
     "                        depend on it\n"
+    LOOM_PROGRAM_FLAGS_HELP
     "SIGINT or SIGTERM finishes the current step, writes a checkpoint and exits with 130.\n";
 
 namespace {
@@ -75,6 +76,8 @@ Result<TrainArgs> ParseTrainArgs(const std::vector<std::string>& args) {
     if (!taken) continue;
     const std::string& flag = taken->name;
     const std::string& value = taken->value;
+    LOOM_ASSIGN_OR_RETURN(bool program_flag, ProgramFlag(*taken, &o.program, "train"));
+    if (program_flag) continue;
     if (flag == "--data") {
       o.data_path = value;
     } else if (flag == "--steps") {

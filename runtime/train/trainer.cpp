@@ -299,7 +299,7 @@ Status Run::Setup() {
                           ? options_.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   session_ = std::make_unique<Session>(threads);
-  LOOM_ASSIGN_OR_RETURN(program_, session_->Load("train", options_.bundle_dir));
+  LOOM_ASSIGN_OR_RETURN(program_, session_->Load("train", options_.bundle_dir, options_.program));
   LOOM_ASSIGN_OR_RETURN(sig_, ReadSignature(*program_));
   LOOM_ASSIGN_OR_RETURN(state_.bundle_sha256,
                         Sha256HexOfFile(options_.bundle_dir + "/" + kManifestFileName));
@@ -437,7 +437,7 @@ Status Run::SaveCheckpoint() {
 
 Status Run::Step(int64_t t) {
   const Clock::time_point start = Clock::now();
-  program_->ZeroArenas(Arena::GRADIENTS);
+  LOOM_RETURN_IF_ERROR(program_->ZeroArenas(Arena::GRADIENTS));
   double loss_sum = 0;
   std::vector<const HostTensor*> inputs(2);
   inputs[sig_.tokens_input] = &tokens_;

@@ -28,6 +28,7 @@
 #include <string>
 
 #include "runtime/base/status.h"
+#include "runtime/exec/program.h"
 
 namespace loom::rt {
 
@@ -46,6 +47,7 @@ struct TrainOptions {
   int64_t log_every = 10;
   std::string metrics_path;      // empty: CHECKPOINT_DIR/metrics.jsonl, or none
   int threads = 0;               // 0: one per hardware thread
+  ProgramOptions program;        // --device, --no-cuda-graphs
   std::string params_path;       // initial weights of a fresh run
   bool resume = true;
   ProgressBar progress = ProgressBar::kAuto;

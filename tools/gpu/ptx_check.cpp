@@ -56,13 +56,17 @@
 #include "runtime/exec/session.h"
 #include "runtime/io/safetensors.h"
 #include "runtime/train/checkpoint_state.h"
-#include "tools/gpu/cuda_driver.h"
+#include "runtime/device/cuda/cuda_driver.h"
 #include "tools/gpu/plan_walker.h"
 
 namespace loom::gpu {
 namespace {
 
 using rt::HostTensor;
+using rt::cuda::CudaDriver;
+using rt::cuda::CUdeviceptr;
+using rt::cuda::CUfunction;
+using rt::cuda::CUmodule;
 using rt::MakeStatus;
 using rt::Result;
 using rt::Status;
@@ -340,9 +344,9 @@ struct KernelResult {
 
 class GpuCheck {
  public:
-  GpuCheck(CudaDriver& driver, const loom::bundle::Manifest& manifest,
+  GpuCheck(CudaDriver& driver, CUmodule module, const loom::bundle::Manifest& manifest,
            const std::map<std::string, KernelInfo>& table)
-      : driver_(driver), manifest_(manifest), table_(table) {}
+      : driver_(driver), module_(module), manifest_(manifest), table_(table) {}
 
   // Resolves every kernel of the manifest in the loaded module and picks the two to time.
   Status Prepare() {
@@ -360,7 +364,7 @@ class GpuCheck {
                           r.info->buffers.size(), " buffers, the manifest ",
                           manifest_.kernels(k).num_buffer_args());
       }
-      LOOM_ASSIGN_OR_RETURN(r.fn, driver_.Function(name));
+      LOOM_ASSIGN_OR_RETURN(r.fn, driver_.Function(module_, name));
       LOOM_RETURN_IF_ERROR(driver_.FunctionInfo(r.fn, &r.registers, &r.local_bytes, &r.shared_bytes));
     }
     return rt::OkStatus();
@@ -572,6 +576,7 @@ class GpuCheck {
   }
 
   CudaDriver& driver_;
+  CUmodule module_;
   const loom::bundle::Manifest& manifest_;
   const std::map<std::string, KernelInfo>& table_;
   std::map<std::string, KernelResult> results_;
@@ -648,7 +653,7 @@ int Fail(const Status& status, int code) {
 
 // --cpu-only: the walk against rt::Program::Run.
 int CpuOnly(const Options& options, rt::Session& session, rt::Program& walker, const Setup& setup) {
-  Result<rt::Program*> program = session.Load("reference", options.dir);
+  Result<rt::Program*> program = session.Load("reference", options.dir, rt::ProgramOptions{rt::Device::kCpu});
   if (!program.ok()) return Fail(program.status(), kExitOther);
   Status status = InitParameters(options, **program);
   if (!status.ok()) return Fail(status, kExitOther);
@@ -704,7 +709,7 @@ int Main(int argc, char** argv) {
   }
   const Options& options = *parsed;
   rt::Session session(options.threads);
-  Result<rt::Program*> walker = session.Load("walk", options.dir);
+  Result<rt::Program*> walker = session.Load("walk", options.dir, rt::ProgramOptions{rt::Device::kCpu});
   if (!walker.ok()) return Fail(walker.status(), kExitOther);
   const loom::bundle::Manifest& manifest = (*walker)->manifest();
   Result<Setup> setup = Prepare(options, manifest);
@@ -732,10 +737,10 @@ int Main(int argc, char** argv) {
                            (*driver)->compute_capability()),
                 kExitCuda);
   }
-  Status status = (*driver)->LoadModule(ptx);
-  if (!status.ok()) return Fail(status, kExitCuda);
-  GpuCheck check(**driver, manifest, *table);
-  status = check.Prepare();
+  Result<CUmodule> module = (*driver)->LoadModule(ptx.c_str(), "kernels.ptx");
+  if (!module.ok()) return Fail(module.status(), kExitCuda);
+  GpuCheck check(**driver, *module, manifest, *table);
+  Status status = check.Prepare();
   if (!status.ok()) return Fail(status, status.code() == StatusCode::kInternal ? kExitCuda : kExitOther);
   check.ChooseTimed(setup->entries);
 

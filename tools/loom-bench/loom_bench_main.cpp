@@ -56,7 +56,7 @@ Status Train(const BenchArgs& args) {
                                    const std::vector<const HostTensor*>& inputs) {
                                  return program->Run(name, inputs);
                                },
-                               [&] { program->ZeroArenas(loom::bundle::Arena::GRADIENTS); }));
+                               [&] { return program->ZeroArenas(loom::bundle::Arena::GRADIENTS); }));
 
   std::string profile;
   if (args.profile) {
@@ -72,7 +72,7 @@ Status Train(const BenchArgs& args) {
                                    if (calls++ == 2 * args.warmup) profiler->Reset();
                                    return profiler->Run(name, inputs);
                                  },
-                                 [&] { profiler->program().ZeroArenas(loom::bundle::Arena::GRADIENTS); }));
+                                 [&] { return profiler->program().ZeroArenas(loom::bundle::Arena::GRADIENTS); }));
     const double dispatch_us =
         loom::bench::ParallelForOverheadUs(session.pool(), session.pool().num_threads(), 21);
     std::fputs(loom::bench::ProfileTable(profiler->times(), args.steps, dispatch_us).c_str(),

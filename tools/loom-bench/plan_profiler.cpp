@@ -148,7 +148,7 @@ Result<PlanProfiler::LaunchTiming> PlanProfiler::TimeLargestLaunch(const std::st
   std::vector<double> seconds;
   for (int r = 0; r < repeats; ++r) {
     const Clock::time_point before = Clock::now();
-    program_->ExecuteCommand(entry->plan(best));
+    LOOM_RETURN_IF_ERROR(program_->ExecuteCommand(entry->plan(best)));
     seconds.push_back(Seconds(Clock::now() - before));
   }
   std::sort(seconds.begin(), seconds.end());

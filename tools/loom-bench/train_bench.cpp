@@ -106,7 +106,7 @@ Result<TrainTiming> RunTraining(const TrainSetup& setup, int64_t warmup, int64_t
     batch[setup.tokens_input] = &setup.tokens[t];
     batch[1 - setup.tokens_input] = &setup.targets[t];
     const Clock::time_point start = Clock::now();
-    zero_gradients();  // a new optimizer step: @grad_step accumulates into the arena
+    LOOM_RETURN_IF_ERROR(zero_gradients());  // a new optimizer step: @grad_step accumulates
     LOOM_ASSIGN_OR_RETURN(std::vector<HostTensor> loss, run("grad_step", batch));
     const Clock::time_point mid = Clock::now();
     LOOM_ASSIGN_OR_RETURN(std::vector<HostTensor> update, run("apply_step", {&setup.step[t]}));

@@ -48,7 +48,7 @@ struct TrainTiming {
 };
 
 // Zero-fills the gradient arenas of whatever runs the entry points.
-using ZeroGradientsFn = std::function<void()>;
+using ZeroGradientsFn = std::function<rt::Status()>;
 
 // Runs warmup + steps training steps through `run`, timing the last `steps`. Each step is what
 // the trainer (runtime/train) and PyTorch's zero_grad do: zero_gradients, then @grad_step (which

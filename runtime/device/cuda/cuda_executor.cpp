@@ -1,0 +1,423 @@
+#include "runtime/device/cuda/cuda_executor.h"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "runtime/device/cuda/cublaslt.h"
+#include "runtime/device/cuda/cuda_attention.h"
+
+namespace loom::rt::cuda {
+namespace {
+
+using loom::bundle::BufferView;
+using loom::bundle::Command;
+using loom::bundle::LibraryCall;
+
+// cuBLASLt's recommended workspace for Hopper (32 MiB); one, shared by the program's GEMMs,
+// which run in order on one stream.
+constexpr size_t kGemmWorkspaceBytes = size_t{32} << 20;
+// Above this a kernel must opt in to dynamic shared memory (cuFuncSetAttribute).
+constexpr uint32_t kDefaultSharedLimit = 48 * 1024;
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeStatus(StatusCode::kNotFound, path, ": cannot open");
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) return MakeStatus(StatusCode::kIoError, path, ": read failed");
+  return bytes.str();
+}
+
+}  // namespace
+
+// One launch, its parameters laid out once: `storage` holds the values and `params` points at
+// them (cuLaunchKernel's kernelParams).
+struct KernelCall {
+  std::string name;
+  CUfunction fn = nullptr;
+  int64_t grid[3] = {1, 1, 1};
+  int64_t block[3] = {1, 1, 1};
+  uint32_t shared_bytes = 0;
+  std::vector<std::byte> storage;
+  std::vector<void*> params;
+};
+
+struct CudaExecutor::Prepared {
+  enum Kind { kLaunches, kGemm, kCopy, kFill8, kFill32, kNothing } kind = kNothing;
+  std::string where;                 // "forward plan[3]", for errors
+  std::vector<KernelCall> launches;  // kLaunches: a generated kernel, or attention's kernels
+  std::unique_ptr<GemmPlan> gemm;    // kGemm
+  CUdeviceptr a = 0, b = 0, c = 0, bias = 0;
+  CUdeviceptr dst = 0, src = 0;      // kCopy (src), kFill*
+  uint64_t count = 0;                // bytes (kCopy, kFill8) or words (kFill32)
+  uint32_t word = 0;                 // kFill32's pattern; kFill8's byte in its low bits
+};
+
+struct CudaExecutor::Libraries {
+  std::unique_ptr<CublasLt> cublaslt;
+};
+
+Result<std::unique_ptr<CudaExecutor>> CudaExecutor::Create(const Bundle& bundle,
+                                                           const CudaExecutorOptions& options) {
+  std::unique_ptr<CudaExecutor> executor(new CudaExecutor());
+  executor->bundle_ = &bundle;
+  executor->options_ = options;
+  executor->libraries_ = std::make_unique<Libraries>();
+  LOOM_ASSIGN_OR_RETURN(executor->driver_, CudaDriver::Open());
+  Status status = executor->Prepare(bundle);
+  if (!status.ok()) return Status(status.code(), bundle.dir + ": " + status.message());
+  return executor;
+}
+
+CudaExecutor::~CudaExecutor() {
+  if (!driver_) return;
+  // Pending work finishes before its memory goes.
+  if (stream_ != nullptr) (void)driver_->SynchronizeStream(stream_, "unload");
+  for (size_t i = 0; i < graphs_.size(); ++i) driver_->DestroyGraph(graphs_[i], graph_execs_[i]);
+  plans_.clear();
+  libraries_.reset();
+  for (CUdeviceptr ptr : arenas_) driver_->Free(ptr);
+  for (CUdeviceptr ptr : constants_) driver_->Free(ptr);
+  driver_->Free(workspace_);
+  driver_->UnloadModule(kernels_);
+  driver_->UnloadModule(attention_);
+  driver_->DestroyStream(stream_);
+}
+
+std::string CudaExecutor::DeviceDescription() const {
+  return driver_->device_name() + " (sm_" + std::to_string(driver_->compute_capability()) +
+         ", driver " + std::to_string(driver_->driver_version()) + ")";
+}
+
+Status CudaExecutor::Prepare(const Bundle& bundle) {
+  const auto& manifest = bundle.manifest;
+  LOOM_ASSIGN_OR_RETURN(stream_, driver_->CreateStream());
+  for (const auto& arena : manifest.arenas()) {
+    // cuMemAlloc aligns to at least 256 bytes, every alignment a manifest may ask up to 256;
+    // larger ones (up to 4096) are page-granular allocations in practice, checked here.
+    LOOM_ASSIGN_OR_RETURN(CUdeviceptr ptr, driver_->Alloc(arena.size_bytes(), "arena '" + arena.name() + "'"));
+    arenas_.push_back(ptr);
+    arena_sizes_.push_back(arena.size_bytes());
+    if (ptr % arena.alignment() != 0) {
+      return MakeStatus(StatusCode::kUnsupported, "arena '", arena.name(), "' asks alignment ",
+                        arena.alignment(), ", the device allocation is at ", ptr);
+    }
+    LOOM_RETURN_IF_ERROR(driver_->Fill(ptr, 0, arena.size_bytes(), "arena '" + arena.name() + "'"));
+  }
+
+  // The generated kernels: the cubin, else the PTX through the JIT.
+  if (manifest.kernels_size() > 0) {
+    LOOM_ASSIGN_OR_RETURN(std::string cubin, ReadFile(bundle.cubin_path));
+    Result<CUmodule> module = driver_->LoadModule(cubin.data(), manifest.kernel_library());
+    kernels_from_cubin_ = module.ok();
+    if (!module.ok()) {
+      LOOM_ASSIGN_OR_RETURN(std::string ptx, ReadFile(bundle.ptx_path));
+      Result<CUmodule> jit = driver_->LoadModule(ptx.c_str(), manifest.cuda_ptx());
+      if (!jit.ok()) {
+        return MakeStatus(jit.status().code(), "neither the cubin nor the PTX loads on ",
+                          DeviceDescription(), ": ", module.status().message(), "; ",
+                          jit.status().message());
+      }
+      module = jit;
+    }
+    kernels_ = *module;
+  }
+  std::vector<CUfunction> functions;
+  for (const auto& kernel : manifest.kernels()) {
+    LOOM_ASSIGN_OR_RETURN(CUfunction fn, driver_->Function(kernels_, kernel.symbol()));
+    functions.push_back(fn);
+  }
+
+  auto address = [&](const BufferView& view) { return arenas_[view.arena()] + view.offset_bytes(); };
+  for (const auto& entry : manifest.entry_points()) {
+    std::vector<std::unique_ptr<Prepared>> plan;
+    for (int index = 0; index < entry.plan_size(); ++index) {
+      const Command& command = entry.plan(index);
+      auto prepared = std::make_unique<Prepared>();
+      prepared->where = entry.name() + " plan[" + std::to_string(index) + "]";
+      switch (command.command_case()) {
+        case Command::kLaunch: {
+          const auto& launch = command.launch();
+          const auto& kernel = manifest.kernels(static_cast<int>(launch.kernel()));
+          KernelCall call;
+          call.name = kernel.name();
+          call.fn = functions[launch.kernel()];
+          for (int d = 0; d < 3; ++d) {
+            call.grid[d] = launch.grid(d);
+            call.block[d] = kernel.block(d);
+          }
+          // Buffers' device pointers, then scalars, 8 bytes each (bundle.proto, Kernel.block).
+          for (const BufferView& view : launch.args()) {
+            const CUdeviceptr ptr = address(view);
+            const auto* bytes = reinterpret_cast<const std::byte*>(&ptr);
+            call.storage.insert(call.storage.end(), bytes, bytes + sizeof(ptr));
+          }
+          for (int64_t scalar : launch.scalars()) {
+            const auto* bytes = reinterpret_cast<const std::byte*>(&scalar);
+            call.storage.insert(call.storage.end(), bytes, bytes + sizeof(scalar));
+          }
+          for (size_t at = 0; at < call.storage.size(); at += 8) call.params.push_back(&call.storage[at]);
+          prepared->kind = Prepared::kLaunches;
+          prepared->launches.push_back(std::move(call));
+          break;
+        }
+        case Command::kLibraryCall: {
+          const LibraryCall& call = command.library_call();
+          std::vector<CUdeviceptr> args;
+          for (const BufferView& view : call.args()) args.push_back(address(view));
+          if (call.routine() == LibraryCall::GEMM_F32) {
+            if (!libraries_->cublaslt) {
+              LOOM_ASSIGN_OR_RETURN(libraries_->cublaslt, CublasLt::Open());
+              LOOM_ASSIGN_OR_RETURN(workspace_, driver_->Alloc(kGemmWorkspaceBytes, "GEMM workspace"));
+              workspace_bytes_ = kGemmWorkspaceBytes;
+            }
+            LOOM_ASSIGN_OR_RETURN(prepared->gemm,
+                                  libraries_->cublaslt->Plan(call, workspace_bytes_, args[0],
+                                                             args[1], args[2], prepared->where));
+            prepared->kind = Prepared::kGemm;
+            prepared->a = args[0];
+            prepared->b = args[1];
+            prepared->c = args[2];
+            prepared->bias = call.bias() ? args[3] : 0;
+            break;
+          }
+          // The attention routines.
+          if (attention_ == nullptr) {
+            std::string_view image = AttentionKernelImage();
+            if (image.empty()) {
+              return MakeStatus(StatusCode::kUnsupported, prepared->where,
+                                ": this runtime was built without nvcc, so it has no attention "
+                                "kernels for the GPU (rebuild with the CUDA toolkit installed)");
+            }
+            LOOM_ASSIGN_OR_RETURN(attention_, driver_->LoadModule(image.data(), "attention kernels"));
+          }
+          LOOM_ASSIGN_OR_RETURN(std::vector<StructLaunch> launches,
+                                PlanAttentionCall(call, args, prepared->where));
+          for (StructLaunch& launch : launches) {
+            KernelCall kernel_call;
+            kernel_call.name = launch.kernel;
+            LOOM_ASSIGN_OR_RETURN(kernel_call.fn, driver_->Function(attention_, launch.kernel));
+            if (launch.dynamic_shared_bytes > kDefaultSharedLimit) {
+              LOOM_RETURN_IF_ERROR(driver_->SetMaxDynamicShared(
+                  kernel_call.fn, static_cast<int>(launch.dynamic_shared_bytes), launch.kernel));
+            }
+            for (int d = 0; d < 3; ++d) {
+              kernel_call.grid[d] = launch.grid[d];
+              kernel_call.block[d] = launch.block[d];
+            }
+            kernel_call.shared_bytes = launch.dynamic_shared_bytes;
+            kernel_call.storage = std::move(launch.params);
+            kernel_call.params.push_back(kernel_call.storage.data());
+            prepared->launches.push_back(std::move(kernel_call));
+          }
+          prepared->kind = Prepared::kLaunches;
+          break;
+        }
+        case Command::kCopy:
+          prepared->kind = Prepared::kCopy;
+          prepared->dst = address(command.copy().dst());
+          prepared->src = address(command.copy().src());
+          prepared->count = command.copy().src().size_bytes();
+          break;
+        case Command::kFill: {
+          const auto& fill = command.fill();
+          prepared->dst = address(fill.view());
+          std::string pattern = fill.bytes();
+          if (fill.pattern_case() == loom::bundle::Fill::kF32) {
+            const float value = fill.f32();
+            pattern.assign(reinterpret_cast<const char*>(&value), sizeof(value));
+          }
+          const uint64_t size = fill.view().size_bytes();
+          const bool uniform = pattern.find_first_not_of(pattern[0]) == std::string::npos;
+          if (uniform || pattern.size() == 4) {
+            if (uniform) {
+              prepared->kind = Prepared::kFill8;
+              prepared->word = static_cast<uint8_t>(pattern[0]);
+              prepared->count = size;
+            } else {
+              prepared->kind = Prepared::kFill32;
+              std::memcpy(&prepared->word, pattern.data(), 4);
+              prepared->count = size / 4;
+            }
+            // A word fill needs 4-byte alignment; a view of bytes may start anywhere.
+            if (prepared->kind == Prepared::kFill32 && prepared->dst % 4 != 0) {
+              prepared->kind = Prepared::kNothing;
+            } else {
+              break;
+            }
+          }
+          // Any other pattern: its whole contents made once on the host, copied at run time.
+          std::string contents;
+          contents.reserve(size);
+          while (contents.size() < size) contents += pattern;
+          LOOM_ASSIGN_OR_RETURN(CUdeviceptr constant, driver_->Alloc(size, prepared->where + " fill"));
+          constants_.push_back(constant);
+          LOOM_RETURN_IF_ERROR(driver_->CopyToDevice(constant, contents.data(), size, prepared->where));
+          prepared->kind = Prepared::kCopy;
+          prepared->src = constant;
+          prepared->count = size;
+          break;
+        }
+        case Command::COMMAND_NOT_SET:
+          break;  // refused by validation
+      }
+      plan.push_back(std::move(prepared));
+    }
+    plans_.push_back(std::move(plan));
+  }
+  graphs_.assign(plans_.size(), nullptr);
+  graph_execs_.assign(plans_.size(), nullptr);
+  return OkStatus();
+}
+
+Status CudaExecutor::Enqueue(const Prepared& command) {
+  switch (command.kind) {
+    case Prepared::kLaunches:
+      for (const KernelCall& call : command.launches) {
+        LOOM_RETURN_IF_ERROR(driver_->Launch(call.fn, call.grid, call.block,
+                                             const_cast<void**>(call.params.data()),
+                                             command.where + " " + call.name, call.shared_bytes,
+                                             stream_));
+      }
+      return OkStatus();
+    case Prepared::kGemm:
+      return libraries_->cublaslt->Run(*command.gemm, command.a, command.b, command.c,
+                                       command.bias, workspace_, workspace_bytes_, stream_);
+    case Prepared::kCopy:
+      return driver_->CopyOnDeviceAsync(command.dst, command.src, command.count, stream_,
+                                        command.where);
+    case Prepared::kFill8:
+      return driver_->Fill8Async(command.dst, static_cast<uint8_t>(command.word), command.count,
+                                 stream_, command.where);
+    case Prepared::kFill32:
+      return driver_->Fill32Async(command.dst, command.word, command.count, stream_,
+                                  command.where);
+    case Prepared::kNothing:
+      return OkStatus();
+  }
+  return OkStatus();
+}
+
+Status CudaExecutor::EnqueuePlan(int entry) {
+  for (const auto& command : plans_[entry]) LOOM_RETURN_IF_ERROR(Enqueue(*command));
+  return OkStatus();
+}
+
+Status CudaExecutor::Run(int entry, const Between* between) {
+  const std::string& name = bundle_->manifest.entry_points(entry).name();
+  if (between != nullptr && *between) {
+    for (size_t i = 0; i < plans_[entry].size(); ++i) {
+      LOOM_RETURN_IF_ERROR((*between)(static_cast<int>(i), true));
+      LOOM_RETURN_IF_ERROR(Enqueue(*plans_[entry][i]));
+      LOOM_RETURN_IF_ERROR(driver_->SynchronizeStream(stream_, plans_[entry][i]->where));
+      LOOM_RETURN_IF_ERROR((*between)(static_cast<int>(i), false));
+    }
+    return OkStatus();
+  }
+  if (!options_.graphs) {
+    LOOM_RETURN_IF_ERROR(EnqueuePlan(entry));
+    return driver_->SynchronizeStream(stream_, name);
+  }
+  if (graph_execs_[entry] == nullptr) {
+    // Captured once: every pointer and parameter of the plan is fixed at load, so the graph
+    // stays valid for the program's life.
+    LOOM_RETURN_IF_ERROR(driver_->BeginCapture(stream_, name));
+    Status enqueued = EnqueuePlan(entry);
+    Result<CUgraph> graph = driver_->EndCapture(stream_, name);
+    if (!enqueued.ok()) {
+      if (graph.ok()) driver_->DestroyGraph(*graph, nullptr);
+      return enqueued;
+    }
+    LOOM_RETURN_IF_ERROR(graph.status());
+    Result<CUgraphExec> exec = driver_->Instantiate(*graph, name);
+    if (!exec.ok()) {
+      driver_->DestroyGraph(*graph, nullptr);
+      return exec.status();
+    }
+    graphs_[entry] = *graph;
+    graph_execs_[entry] = *exec;
+  }
+  LOOM_RETURN_IF_ERROR(driver_->LaunchGraph(graph_execs_[entry], stream_, name));
+  ++graph_launches_;
+  return driver_->SynchronizeStream(stream_, name);
+}
+
+Status CudaExecutor::RunCommand(int entry, int index) {
+  LOOM_RETURN_IF_ERROR(Enqueue(*plans_[entry][index]));
+  return driver_->SynchronizeStream(stream_, plans_[entry][index]->where);
+}
+
+namespace {
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+}  // namespace
+
+Result<double> CudaExecutor::TimeCommandUs(int entry, int index, int reps) {
+  const Prepared& command = *plans_[entry][index];
+  LOOM_RETURN_IF_ERROR(RunCommand(entry, index));  // warm-up: first-launch costs stay out
+  std::vector<double> times;
+  for (int r = 0; r < std::max(1, reps); ++r) {
+    LOOM_ASSIGN_OR_RETURN(double us,
+                          driver_->TimeUs([&] { return Enqueue(command); }, command.where, stream_));
+    times.push_back(us);
+  }
+  return Median(std::move(times));
+}
+
+Result<double> CudaExecutor::TimeCopyUs(uint64_t bytes, int reps) {
+  LOOM_ASSIGN_OR_RETURN(CUdeviceptr src, driver_->Alloc(bytes, "copy source"));
+  Result<CUdeviceptr> dst = driver_->Alloc(bytes, "copy destination");
+  if (!dst.ok()) {
+    driver_->Free(src);
+    return dst.status();
+  }
+  auto copy = [&] { return driver_->CopyOnDeviceAsync(*dst, src, bytes, stream_, "timed copy"); };
+  std::vector<double> times;
+  Status status = driver_->Fill8Async(src, 0, bytes, stream_, "copy source");
+  if (status.ok()) status = copy();
+  for (int r = 0; status.ok() && r < std::max(1, reps); ++r) {
+    Result<double> us = driver_->TimeUs(copy, "timed copy", stream_);
+    if (!us.ok()) {
+      status = us.status();
+      break;
+    }
+    times.push_back(*us);
+  }
+  if (status.ok()) status = driver_->SynchronizeStream(stream_, "timed copy");
+  driver_->Free(src);
+  driver_->Free(*dst);
+  LOOM_RETURN_IF_ERROR(status);
+  return Median(std::move(times));
+}
+
+std::vector<std::string> CudaExecutor::LaunchedKernels(int entry, int index) const {
+  std::vector<std::string> names;
+  for (const KernelCall& call : plans_[entry][index]->launches) names.push_back(call.name);
+  return names;
+}
+
+Status CudaExecutor::Upload(uint32_t arena, uint64_t offset, const void* src, uint64_t bytes) {
+  LOOM_RETURN_IF_ERROR(driver_->CopyToDeviceAsync(arenas_[arena] + offset, src, bytes, stream_,
+                                                  bundle_->manifest.arenas(arena).name()));
+  return driver_->SynchronizeStream(stream_, "upload");
+}
+
+Status CudaExecutor::Download(void* dst, uint32_t arena, uint64_t offset, uint64_t bytes) {
+  LOOM_RETURN_IF_ERROR(driver_->CopyToHostAsync(dst, arenas_[arena] + offset, bytes, stream_,
+                                                bundle_->manifest.arenas(arena).name()));
+  return driver_->SynchronizeStream(stream_, "download");
+}
+
+Status CudaExecutor::ZeroArena(uint32_t arena) {
+  LOOM_RETURN_IF_ERROR(driver_->Fill8Async(arenas_[arena], 0, arena_sizes_[arena], stream_,
+                                           bundle_->manifest.arenas(arena).name()));
+  return driver_->SynchronizeStream(stream_, "zero-fill");
+}
+
+}  // namespace loom::rt::cuda
