@@ -1,51 +1,88 @@
 #!/usr/bin/env bash
-# The GPU check (DESIGN.md §8, GPU tier), run ON the device machine from the repository root:
-#   bash tools/gpu/check.sh [PACK]        (PACK: the folder tools/gpu/prepare.sh made, gpu-pack/)
-# Runs ptx_check on the carried bundle: every kernel launch of @forward, @grad_step and
-# @apply_step of the tiny Llama, on the GPU from kernels.ptx against the CPU kernels on the same
-# bytes, then the timing of the largest elementwise and row-reduction kernels against cuMemcpy.
-# Exit status: ptx_check's (0 agree, 1 mismatch, 2 CUDA error or no driver, 3 other), 124 when
-# it ran out of time. Everything it prints also goes to $OUT/ptx_check.log when $OUT is set.
+# The GPU check (DESIGN.md §8, GPU tier), run ON the device machine, from the repository root
+# with the pack carried (the `gpu-pack` target builds it; tools/gpu/README.md):
+#   bash tools/gpu/check.sh PACK        (or, inside the pack: bash check.sh .)
+# In one call of at most LOOM_GPU_CHECK_TIMEOUT seconds (default 280):
+#  1. `loom-run devices`: the GPU, its driver, cuBLASLt, NCCL, the attention kernels;
+#  2. loom-gpu-check on PACK/cases: every core op, the tiny Llama's @forward, @grad_step and
+#     @apply_step (then every parameter and optimizer arena), and the bench cases, on the GPU
+#     against the same bundles' host kernels on the CPU; the bench cases' kernels and library
+#     calls timed against a same-run device-to-device copy;
+#  3. ptx_check on the tiny Llama: every generated kernel launch alone, GPU against CPU;
+#  4. the same attention, RMSNorm, GEMM and copy in PyTorch where the machine has it with CUDA
+#     (torch_anchor.py), the ratios in one table.
+# Exit status: loom-gpu-check's (0 agree, 1 mismatch, 2 CUDA error or no GPU, 3 other), else
+# ptx_check's, 124 when time ran out. Everything also goes to $OUT/gpu_check.log when $OUT is set.
 set -uo pipefail
 pack=${1:-gpu-pack}
-[ $# -gt 0 ] && shift   # the rest goes to ptx_check
-limit=${LOOM_GPU_CHECK_TIMEOUT:-180}
-if [ ! -x "$pack/bin/ptx_check" ] || [ ! -f "$pack/bundle/kernels.ptx" ]; then
-  echo "check.sh: $pack is not a GPU pack (run tools/gpu/prepare.sh first, then carry $pack)" >&2
+limit=${LOOM_GPU_CHECK_TIMEOUT:-280}
+start=$SECONDS
+if [ ! -f "$pack/bin/loom-gpu-check.xz" ] || [ ! -d "$pack/cases" ]; then
+  echo "check.sh: $pack is not a GPU pack (build the gpu-pack target, then carry it)" >&2
   exit 3
 fi
-# The runtime's shared libraries (OpenBLAS, libcrypto, ...) travel with the pack, xz-compressed
-# (unpacked with xz, or Python's lzma where there is no xz).
+# The tools' shared libraries travel xz-compressed (unpacked with xz, or Python's lzma).
 unxz_to() {
   if command -v xz > /dev/null; then xz -dc "$1" > "$2"
   else python3 -c 'import lzma, sys; sys.stdout.buffer.write(lzma.open(sys.argv[1]).read())' "$1" > "$2"
   fi
 }
 lib=$(mktemp -d /tmp/loom-gpu-lib.XXXXXX)
+trap 'rm -rf "$lib"' EXIT
+bin=$lib/bin
+mkdir -p "$bin"
+for f in "$pack"/bin/*.xz; do
+  unxz_to "$f" "$bin/$(basename "${f%.xz}")" && chmod +x "$bin/$(basename "${f%.xz}")" \
+    || { echo "check.sh: cannot unpack $f" >&2; exit 3; }
+done
 for f in "$pack"/lib/*.xz; do
   [ -e "$f" ] || continue
   unxz_to "$f" "$lib/$(basename "${f%.xz}")" || { echo "check.sh: cannot unpack $f" >&2; exit 3; }
 done
-export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-# libstdc++ and libgcc_s travel too, but are used only where the machine's own are too old.
-if ldd "$pack/bin/ptx_check" 2>&1 | grep -q 'not found'; then
+# cuBLASLt and NCCL from the machine's CUDA toolkit when the loader does not find them.
+cuda_libs=""
+for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
+  [ -d "$d" ] && cuda_libs="$cuda_libs:$d"
+done
+export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}$cuda_libs"
+# libstdc++ and libgcc_s travel too, used only where the machine's own are too old.
+if ldd "$bin/loom-gpu-check" 2>&1 | grep -q 'not found'; then
   mkdir -p "$lib/fallback"
   for f in "$pack"/lib/fallback/*.xz; do
     [ -e "$f" ] && unxz_to "$f" "$lib/fallback/$(basename "${f%.xz}")"
   done
-  export LD_LIBRARY_PATH="$lib:$lib/fallback${LD_LIBRARY_PATH#$lib}"
-  ldd "$pack/bin/ptx_check" 2>&1 | grep 'not found' >&2 && echo "check.sh: libraries missing (above)" >&2
+  export LD_LIBRARY_PATH="$lib:$lib/fallback:${LD_LIBRARY_PATH#$lib:}"
+  ldd "$bin/loom-gpu-check" 2>&1 | grep 'not found' >&2 && echo "check.sh: libraries missing (above)" >&2
 fi
-log=${OUT:+$OUT/ptx_check.log}
+log=${OUT:+$OUT/gpu_check.log}
 log=${log:-/dev/null}
+left() { echo $((limit - (SECONDS - start))); }
+
 {
-  echo "== $(date -u +%FT%TZ) $(uname -m) $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null || echo 'nvidia-smi: not available')"
-  echo "== pack: $(cat "$pack/PACK_INFO" 2>/dev/null | tr '\n' ' ')"
-} | tee "$log"
-timeout --kill-after=10 "$limit" "$pack/bin/ptx_check" "$pack/bundle" --threads 8 --reps 50 "$@" 2>&1 \
-  | tee -a "$log"
+  echo "== $(date -u +%FT%TZ) $(uname -m) $(nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader 2>/dev/null || echo 'nvidia-smi: not available')"
+  echo "== pack: $(tr '\n' ' ' < "$pack/PACK_INFO" 2>/dev/null)"
+  echo "== loom-run devices"
+  "$bin/loom-run" devices
+} 2>&1 | tee "$log"
+
+echo "== loom-gpu-check $pack/cases" | tee -a "$log"
+timeout --kill-after=10 "$(left)" "$bin/loom-gpu-check" "$pack/cases" --reps 20 2>&1 | tee -a "$log"
 rc=${PIPESTATUS[0]}
-[ $rc -eq 124 ] && echo "check.sh: ptx_check ran out of time (${limit}s)" | tee -a "$log"
-echo "== ptx_check exit status $rc" | tee -a "$log"
-rm -rf "$lib"
+[ $rc -eq 124 ] && echo "check.sh: loom-gpu-check ran out of time" | tee -a "$log"
+
+if [ -d "$pack/cases/model_tiny" ] && [ "$(left)" -gt 20 ] && [ $rc -ne 124 ]; then
+  echo "== ptx_check $pack/cases/model_tiny (each generated kernel launch alone)" | tee -a "$log"
+  timeout --kill-after=10 "$(( $(left) - 10 ))" "$bin/ptx_check" "$pack/cases/model_tiny" \
+    --threads 8 --reps 50 2>&1 | tee -a "$log"
+  prc=${PIPESTATUS[0]}
+  [ $rc -eq 0 ] && rc=$prc
+fi
+
+if [ "$(left)" -gt 15 ] && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2> /dev/null; then
+  echo "== PyTorch anchors (torch_anchor.py, same shapes as the bench cases)" | tee -a "$log"
+  timeout --kill-after=5 "$(( $(left) - 5 ))" python3 "$(dirname "$0")/torch_anchor.py" 2>&1 | tee -a "$log"
+else
+  echo "== PyTorch anchors: skipped (no torch with CUDA on this machine, or no time left)" | tee -a "$log"
+fi
+echo "== check.sh exit status $rc after $((SECONDS - start)) s" | tee -a "$log"
 exit $rc

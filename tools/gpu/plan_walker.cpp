@@ -94,4 +94,13 @@ Result<std::vector<HostTensor>> DrawInputs(const loom::bundle::EntryPoint& entry
   return out;
 }
 
+int64_t InferTokenRange(const loom::bundle::Manifest& manifest) {
+  for (const auto& p : manifest.parameters())
+    if (p.name().find("embed") != std::string::npos && p.shape_size() == 2) return p.shape(0);
+  for (const auto& e : manifest.entry_points())
+    if (e.name() == "forward" && e.outputs_size() > 0 && e.outputs(0).shape_size() > 0)
+      return e.outputs(0).shape(e.outputs(0).shape_size() - 1);
+  return 256;
+}
+
 }  // namespace loom::gpu

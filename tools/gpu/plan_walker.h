@@ -15,6 +15,10 @@
 
 namespace loom::gpu {
 
+// Token ids range over the embedding table's rows: the leading dim of a parameter whose name
+// has "embed", else the last dim of @forward's first output (the logits), else 256.
+int64_t InferTokenRange(const loom::bundle::Manifest& manifest);
+
 // One value for each input of `entry` (above), from `seed`.
 rt::Result<std::vector<rt::HostTensor>> DrawInputs(const loom::bundle::EntryPoint& entry,
                                                    uint64_t seed, int64_t token_range,

@@ -1,32 +1,102 @@
 #!/usr/bin/env bash
-# Builds, here (no GPU needed), what the GPU check carries to the device machine:
-#   tools/gpu/prepare.sh [BUILD_DIR] [PACK]     (defaults: build-cu, gpu-pack)
-# PACK/bin/ptx_check   the checker (runtime libraries linked in, protobuf static, libcuda dlopened)
-# PACK/lib/*.xz        the shared libraries it and the bundle need beyond glibc (OpenBLAS, its
-#                      Fortran runtime, libcrypto), xz-compressed; lib/fallback/ libstdc++ and
-#                      libgcc_s, used only where the device's own are older than these
-# PACK/bundle/         the tiny Llama compiled with loomc --target=cpu --ptx (manifest.pb,
-#                      kernels.so, kernels.ptx, kernels_cuda.json)
-# PACK/PACK_INFO       what was packed: commit, date, sizes, the ptxas figures of kernels.ptx
-# PACK/.gitignore      "*": the pack is never committed; the run tool's carry parameter takes it.
-# Before it finishes it runs the pack here: ptx_check --cpu-only must pass.
+# Builds, here (no GPU needed), the folder the GPU check carries to the device machine:
+#   tools/gpu/prepare.sh BUILD_DIR PACK [CASE...]
+# (the CMake target `gpu-pack` runs it into BUILD_DIR/gpu-pack; the build fails when the pack
+# is over 48 MiB). CASE names what to compile (default: all of them):
+#   model_tiny        the tiny Llama (@forward, @grad_step, @apply_step)
+#   op_<case>         a golden op case of test/goldens/ops (attention cases retyped to f32, as
+#                     the CPU tests run them); its golden inputs travel as inputs.safetensors
+#   op_all            every golden op case with static shapes
+#   bench_<name>      tools/gpu/bench/<name>.mlir (attention, rms_norm, matmul) at training size
+# PACK/cases/<case>/  each a CUDA bundle (loomc --target=cuda: kernels.cubin for sm_90,
+#                     kernels.ptx, kernels.so for the host, kernels_cuda.json, manifest.pb)
+# PACK/bin/*.xz       loom-gpu-check, ptx_check and loom-run: runtime tools linked statically but
+#                     for glibc (OpenBLAS's kernels for every x86 CPU make each about 33 MB),
+#                     CUDA, cuBLASLt and NCCL dlopened; stripped and xz-compressed (about 4 MB)
+# PACK/lib/*.xz       the shared libraries they and the bundles need beyond glibc (OpenBLAS, its
+#                     Fortran runtime, libcrypto), xz-compressed; lib/fallback/ libstdc++ and
+#                     libgcc_s, used only where the device's own are older
+# PACK/check.sh, PACK/torch_anchor.py   what runs there (tools/gpu/check.sh)
+# PACK/PACK_INFO      commit, date, cases, sizes
+# PACK/.gitignore     "*": never committed; the run tool's carry parameter takes it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-build=${1:-$root/build-cu}
-pack=${2:-$root/gpu-pack}
-ninja -C "$build" -j "${LOOM_JOBS:-1}" loomc ptx_check
+[ $# -ge 2 ] || { echo "usage: tools/gpu/prepare.sh BUILD_DIR PACK [CASE...]" >&2; exit 2; }
+build=$(cd "$1" && pwd)
+pack=$2
+shift 2
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=(model_tiny op_all bench_attention bench_rms_norm bench_matmul)
+limit_mib=${LOOM_GPU_PACK_LIMIT_MIB:-48}
+
+find_tool() {  # the first of BUILD/bin/NAME, BUILD/**/NAME
+  local found
+  for found in "$build/bin/$1" $(find "$build" -path "$build/runtime-standalone" -prune -o -name "$1" -type f -perm -u+x -print 2>/dev/null); do
+    [ -x "$found" ] && { echo "$found"; return; }
+  done
+  echo "prepare.sh: no $1 in $build (build it first)" >&2
+  exit 1
+}
+loomc=$(find_tool loomc)
+tools=("$(find_tool loom-gpu-check)" "$(find_tool ptx_check)" "$(find_tool loom-run)")
+
 rm -rf "$pack"
-mkdir -p "$pack/bin" "$pack/lib/fallback"
+mkdir -p "$pack/bin" "$pack/lib/fallback" "$pack/cases"
 echo '*' > "$pack/.gitignore"
 
-"$build/bin/loomc" "$root/models/llama/tiny.textproto" --target=cpu -o "$pack/bundle" --ptx
-cp "$build/tools/gpu/ptx_check" "$pack/bin/ptx_check"
-strip "$pack/bin/ptx_check"
+compile() {  # compile NAME INPUT [LOOMC ARGS...]
+  local name=$1 input=$2
+  shift 2
+  if ! "$loomc" "$input" --target=cuda -o "$pack/cases/$name" "$@" > "$pack/cases/.$name.log" 2>&1; then
+    cat "$pack/cases/.$name.log" >&2
+    echo "prepare.sh: loomc failed on $input" >&2
+    exit 1
+  fi
+  rm -f "$pack/cases/.$name.log"
+}
 
-# Shared libraries beyond the C library: from ldd of the checker and the bundle's kernels.
+op_case() {  # op_case CASE: a golden op case, unless its shapes are bounded
+  local case=$1 source=$root/test/goldens/ops/$1.mlir
+  [ -f "$source" ] || { echo "prepare.sh: no golden op case $case" >&2; exit 1; }
+  # Bounded dims (tensor<?x..., #loom.bound>) need bound materialization, which is not built.
+  if grep -q 'tensor<[^>]*?' "$source"; then
+    echo "prepare.sh: op_$case skipped: bounded dims (bound materialization is not built)"
+    return
+  fi
+  local input=$source
+  if [[ $case == attention* ]]; then  # the runtime's attention is f32: tensor types only
+    input=$(mktemp --suffix=.mlir)
+    sed 's/xf64>/xf32>/g' "$source" > "$input"
+  fi
+  compile "op_$case" "$input" --compile-from=autodiff
+  [ "$input" = "$source" ] || rm -f "$input"
+  cp "$root/test/goldens/ops/$case.safetensors" "$pack/cases/op_$case/inputs.safetensors"
+}
+
+for c in "${cases[@]}"; do
+  case $c in
+    model_tiny) compile model_tiny "$root/models/llama/tiny.textproto" ;;
+    op_all)
+      for source in "$root"/test/goldens/ops/*.mlir; do op_case "$(basename "$source" .mlir)"; done ;;
+    op_*) op_case "${c#op_}" ;;
+    bench_*)
+      [ -f "$root/tools/gpu/bench/${c#bench_}.mlir" ] || { echo "prepare.sh: no tools/gpu/bench/${c#bench_}.mlir" >&2; exit 1; }
+      compile "$c" "$root/tools/gpu/bench/${c#bench_}.mlir" --compile-from=autodiff ;;
+    *) echo "prepare.sh: unknown case '$c'" >&2; exit 2 ;;
+  esac
+done
+
+for tool in "${tools[@]}"; do
+  cp "$tool" "$pack/bin/"
+  strip "$pack/bin/$(basename "$tool")"
+done
+cp "$root/tools/gpu/check.sh" "$root/tools/gpu/torch_anchor.py" "$pack/"
+
+# Shared libraries beyond the C library: from ldd of the tools and of one bundle's kernels.so
+# (every bundle's host kernels need the same: the C and math libraries at most).
 system='^(linux-vdso|ld-linux|libc|libm|libdl|libpthread|librt|libutil)\.so'
 fallback='^(libstdc\+\+|libgcc_s)\.so'
-for binary in "$pack/bin/ptx_check" "$pack/bundle/kernels.so"; do
+for binary in "$pack"/bin/* $(find "$pack/cases" -name kernels.so | head -1); do
   ldd "$binary" | awk '/=> \// { print $1, $3 }'
 done | sort -u | while read -r soname path; do
   if [[ $soname =~ $system ]]; then continue; fi
@@ -34,20 +104,21 @@ done | sort -u | while read -r soname path; do
   if [[ $soname =~ $fallback ]]; then dir="$pack/lib/fallback"; fi
   xz -9 -T1 -c "$path" > "$dir/$soname.xz"
 done
+for tool in "$pack"/bin/*; do
+  xz -9 -T2 "$tool"
+done
 
 {
   echo "commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo '+changes')"
   echo "packed $(date -u +%FT%TZ) on $(uname -m)"
-  echo "kernels $(grep -c '^.visible .entry' "$pack/bundle/kernels.ptx") in kernels.ptx ($(wc -c < "$pack/bundle/kernels.ptx") bytes)"
+  echo "cases $(ls "$pack/cases" | wc -l): $(ls "$pack/cases" | sed 's/_.*//' | sort | uniq -c | awk '{printf "%s %s, ", $1, $2}')"
 } > "$pack/PACK_INFO"
-ptxas=${LOOM_PTXAS:-$(command -v ptxas || echo /usr/local/cuda/bin/ptxas)}
-if [ -x "$ptxas" ]; then
-  "$ptxas" -arch=sm_90 -v "$pack/bundle/kernels.ptx" -o /dev/null > "$pack/ptxas.log" 2>&1 \
-    || { cat "$pack/ptxas.log"; echo "prepare.sh: ptxas refused kernels.ptx" >&2; exit 1; }
-  echo "ptxas $("$ptxas" --version | tail -1): accepted" >> "$pack/PACK_INFO"
-fi
 
-# The CPU side of the check, here: the walk equals rt::Program::Run.
-"$pack/bin/ptx_check" "$pack/bundle" --cpu-only
-echo "prepare.sh: $pack is ready ($(du -sh "$pack" | cut -f1)):"
-find "$pack" -type f | sort | xargs ls -la
+size_kib=$(du -sk "$pack" | cut -f1)
+echo "size $((size_kib / 1024)) MiB ($size_kib KiB, limit $limit_mib MiB)" >> "$pack/PACK_INFO"
+cat "$pack/PACK_INFO"
+if [ "$size_kib" -gt $((limit_mib * 1024)) ]; then
+  echo "prepare.sh: $pack is $size_kib KiB, over the $limit_mib MiB the device check may carry" >&2
+  exit 1
+fi
+echo "prepare.sh: $pack is ready"

@@ -587,17 +587,6 @@ class GpuCheck {
 // ---------------------------------------------------------------------------------------------
 // The walk
 
-// Token ids range over the embedding table's rows: the leading dim of a parameter whose name
-// has "embed", else the last dim of @forward's first output (the logits), else 256.
-int64_t InferTokenRange(const loom::bundle::Manifest& manifest) {
-  for (const auto& p : manifest.parameters())
-    if (p.name().find("embed") != std::string::npos && p.shape_size() == 2) return p.shape(0);
-  for (const auto& e : manifest.entry_points())
-    if (e.name() == "forward" && e.outputs_size() > 0 && e.outputs(0).shape_size() > 0)
-      return e.outputs(0).shape(e.outputs(0).shape_size() - 1);
-  return 256;
-}
-
 struct Setup {
   std::vector<const loom::bundle::EntryPoint*> entries;
   std::vector<std::vector<HostTensor>> inputs;  // by entry

@@ -232,6 +232,11 @@ int cuModuleUnload(void* module) {
 }
 int cuModuleGetFunction(void** function, void* module, const char* name) {
   auto* m = static_cast<Module*>(module);
+  // The same handle for the same name, as the driver gives: earlier handles stay valid.
+  if (auto known = m->functions.find(name); known != m->functions.end()) {
+    *function = known->second.get();
+    return kSuccess;
+  }
   auto f = std::make_unique<Function>();
   f->name = name;
   if (m->fatbin) {
