@@ -57,7 +57,13 @@ static void buildAutodiffPhase(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
-/// Target: everything after this knows what it compiles for.
+/// Target: everything after this knows what it compiles for. On cuda the
+/// later phases are the cpu's, reading the target: fusion takes the cuda
+/// capability table (cuBLASLt's bias epilogue, the kernel parameter limit),
+/// the plan makes a biased linear one GEMM, and the kernel strategies are the
+/// ones `--ptx` compiles today (a CPU workgroup is a GPU block of 512
+/// threads), so that the bundle's cubin and its host kernels.so run the same
+/// launches.
 static void buildTargetPhase(OpPassManager &pm, const PhaseOptions &options) {
   LoomSelectTargetPassOptions o;
   o.target = options.target;
@@ -97,8 +103,8 @@ LogicalResult mlir::loom::buildPhase(OpPassManager &pm, Phase phase, std::string
     buildAutodiffPhase(pm);
     return success();
   case Phase::Target:
-    if (options.target == "cuda") {
-      error = "target 'cuda' is not built yet (issue 8): only --target=cpu compiles";
+    if (options.target != "cpu" && options.target != "cuda") {
+      error = "unknown target '" + options.target + "' (expected cpu or cuda)";
       return failure();
     }
     buildTargetPhase(pm, options);
@@ -130,7 +136,8 @@ void mlir::loom::registerLoomPipelines() {
   PassPipelineRegistration<>("loom-phase-autodiff",
                              "Loom's autodiff phase: @grad_step and @apply_step, then cleanups",
                              [](OpPassManager &pm) { buildAutodiffPhase(pm); });
-  PassPipelineRegistration<>("loom-phase-target", "Loom's target phase (cpu)",
+  PassPipelineRegistration<>("loom-phase-target",
+                             "Loom's target phase (cpu; loom-select-target=target=cuda for cuda)",
                              [](OpPassManager &pm) { buildTargetPhase(pm, PhaseOptions{}); });
   PassPipelineRegistration<>("loom-phase-bounds", "Loom's bound materialization phase",
                              [](OpPassManager &pm) { buildBoundsPhase(pm); });

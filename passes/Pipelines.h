@@ -36,8 +36,8 @@ struct PhaseOptions {
   bool explainFusion = false; // loom-fuse prints the reason of every decision
 };
 
-/// Appends the passes of `phase` to `pm`. Fails, with a message naming the
-/// phase, for phases that are not built yet.
+/// Appends the passes of `phase` to `pm`. Fails, with a message, for a
+/// target other than cpu and cuda.
 llvm::LogicalResult buildPhase(OpPassManager &pm, Phase phase, std::string &error,
                                const PhaseOptions &options = {});
 

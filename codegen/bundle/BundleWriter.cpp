@@ -2,17 +2,15 @@
 
 #include "codegen/bundle/BundleWriter.h"
 
-#include "codegen/cpu/CpuKernelCompiler.h"
+#include "codegen/bundle/BundleKernels.h"
 #include "dialects/loomrt/IR/LoomrtDialect.h"
 #include "runtime/schemas/bundle.pb.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
@@ -24,7 +22,6 @@ namespace pb = ::loom::bundle;
 
 namespace {
 
-constexpr const char kKernelLibrary[] = "kernels.so";
 constexpr uint32_t kSchemaVersion = 1, kKernelAbiVersion = 1;
 
 FailureOr<pb::DType> dtypeOf(Type t, Location loc) {
@@ -51,15 +48,24 @@ pb::Arena::Kind arenaKind(loomrt::ArenaKind k) {
   return pb::Arena::KIND_UNSPECIFIED;
 }
 
+std::string gridString(ArrayRef<int64_t> grid) {
+  std::string s = "[";
+  for (size_t i = 0; i < grid.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(grid[i]);
+  return s + "]";
+}
+
 class ManifestBuilder {
 public:
-  ManifestBuilder(ModuleOp module, BundleSummary &summary) : module(module), summary(summary) {}
+  ManifestBuilder(ModuleOp module, StringRef target, const BundleKernelTable &kernels,
+                  BundleSummary &summary)
+      : module(module), target(target), kernels(kernels), summary(summary) {}
 
   /// Everything but the kernel table and checksums.
   LogicalResult build(pb::Manifest &m) {
     m.set_schema_version(kSchemaVersion);
     m.set_kernel_abi_version(kKernelAbiVersion);
-    m.set_target("cpu");
+    m.set_target(target.str());
     for (auto arena : module.getOps<loomrt::ArenaOp>()) {
       arenaIndex[arena.getSymName()] = m.arenas_size();
       pb::Arena *a = m.add_arenas();
@@ -78,10 +84,10 @@ public:
     return success();
   }
 
-  llvm::StringMap<uint32_t> kernelIndex;
-
 private:
   ModuleOp module;
+  StringRef target;
+  const BundleKernelTable &kernels;
   BundleSummary &summary;
   llvm::StringMap<uint32_t> arenaIndex;
 
@@ -169,10 +175,20 @@ private:
   LogicalResult addCommand(Operation &op, pb::Command *cmd) {
     if (auto launch = dyn_cast<loomrt::LaunchOp>(op)) {
       StringRef name = launch.getKernel().getLeafReference().getValue();
-      auto found = kernelIndex.find(name);
-      if (found == kernelIndex.end())
+      auto found = kernels.index.find(name);
+      if (found == kernels.index.end())
         return launch.emitError() << "bundle writer: kernel " << launch.getKernel()
                                   << " was not compiled";
+      // A GPU kernel's blocks compute the rows of the grid it was tiled for;
+      // another grid would leave rows out or run past its buffers.
+      auto compiled = kernels.grids.find(name);
+      if (compiled != kernels.grids.end() &&
+          launch.getGrid() != ArrayRef<int64_t>(compiled->second))
+        return launch.emitError() << "bundle writer: the launch's grid "
+                                  << gridString(launch.getGrid()) << " is not the grid "
+                                  << gridString(compiled->second) << " kernel "
+                                  << launch.getKernel()
+                                  << " was compiled for (its loom.workgroups)";
       pb::Launch *l = cmd->mutable_launch();
       l->set_kernel(found->second);
       for (int64_t g : launch.getGrid())
@@ -192,6 +208,8 @@ private:
       c->set_ldc(gemm.getC().getType().getDimSize(1));
       c->set_alpha(gemm.getAlpha().convertToFloat());
       c->set_beta(gemm.getBeta().convertToFloat());
+      // args = [a, b, c] then the bias row, the operands' order.
+      c->set_bias(static_cast<bool>(gemm.getBias()));
       return addViews(&op, c->mutable_args());
     }
     if (auto attn = dyn_cast<loomrt::AttentionOp>(op))
@@ -263,18 +281,6 @@ private:
   }
 };
 
-std::string sha256Hex(StringRef bytes) {
-  std::array<uint8_t, 32> hash = llvm::SHA256::hash(
-      ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()));
-  std::string hex;
-  for (uint8_t b : hash) {
-    const char *digits = "0123456789abcdef";
-    hex += digits[b >> 4];
-    hex += digits[b & 15];
-  }
-  return hex;
-}
-
 LogicalResult fail(ModuleOp module, const Twine &message) {
   module.emitError() << "bundle writer: " << message;
   return failure();
@@ -304,15 +310,16 @@ LogicalResult moveIntoPlace(ModuleOp module, StringRef tmp, StringRef dir) {
 
 } // namespace
 
-LogicalResult mlir::loom::codegen::writeCpuBundle(ModuleOp module, StringRef dir,
-                                                  BundleSummary &summary) {
+LogicalResult mlir::loom::codegen::writeBundle(ModuleOp module, StringRef target,
+                                               StringRef dir, BundleSummary &summary) {
   namespace fs = llvm::sys::fs;
   summary = {};
-  if (module->getAttrOfType<StringAttr>("loom.target") &&
-      module->getAttrOfType<StringAttr>("loom.target").getValue() != "cpu")
-    return fail(module, "the module was compiled for '" +
-                            module->getAttrOfType<StringAttr>("loom.target").getValue() +
-                            "', not cpu");
+  if (target != "cpu" && target != "cuda")
+    return fail(module, "unknown target '" + target + "' (expected cpu or cuda)");
+  if (auto compiled = module->getAttrOfType<StringAttr>("loom.target");
+      compiled && compiled.getValue() != target)
+    return fail(module, "the module was compiled for '" + compiled.getValue() + "', not " +
+                            target);
   if (module.getOps<loomrt::EntryOp>().empty())
     return fail(module, "no loomrt.entry: run the codegen phase (loom-plan-memory) first");
 
@@ -325,34 +332,20 @@ LogicalResult mlir::loom::codegen::writeCpuBundle(ModuleOp module, StringRef dir
 
   // The kernel table first: launches refer to kernels by index.
   pb::Manifest manifest;
-  ManifestBuilder builder(module, summary);
+  BundleKernelTable kernelTable;
   ModuleOp kernels;
   for (auto nested : module.getOps<ModuleOp>())
     if (nested.getSymName() == "kernels")
       kernels = nested;
   if (kernels && !kernels.getBody()->empty()) {
-    SmallString<256> so(tmp);
-    llvm::sys::path::append(so, kKernelLibrary);
-    SmallVector<CpuKernelSymbol> symbols;
-    if (failed(compileCpuKernels(kernels, so, symbols)))
+    LogicalResult written = target == "cuda"
+                                ? writeCudaBundleKernels(kernels, tmp, manifest, kernelTable)
+                                : writeCpuBundleKernels(kernels, tmp, manifest, kernelTable);
+    if (failed(written))
       return failure();
-    for (const CpuKernelSymbol &s : symbols) {
-      builder.kernelIndex[s.name] = manifest.kernels_size();
-      pb::Kernel *k = manifest.add_kernels();
-      k->set_name(s.name);
-      k->set_symbol(s.symbol);
-      k->set_num_buffer_args(s.numBufferArgs);
-      k->set_num_scalar_args(s.numScalarArgs);
-    }
-    summary.kernels = symbols.size();
-    auto bytes = llvm::MemoryBuffer::getFile(so);
-    if (!bytes)
-      return fail(module, "cannot read back " + so);
-    manifest.set_kernel_library(kKernelLibrary);
-    pb::FileChecksum *sum = manifest.add_checksums();
-    sum->set_path(kKernelLibrary);
-    sum->set_sha256_hex(sha256Hex((*bytes)->getBuffer()));
+    summary.kernels = manifest.kernels_size();
   }
+  ManifestBuilder builder(module, target, kernelTable, summary);
   if (failed(builder.build(manifest)))
     return failure();
 
@@ -375,4 +368,9 @@ LogicalResult mlir::loom::codegen::writeCpuBundle(ModuleOp module, StringRef dir
     return failure();
   cleanup.release();
   return success();
+}
+
+LogicalResult mlir::loom::codegen::writeCpuBundle(ModuleOp module, StringRef dir,
+                                                  BundleSummary &summary) {
+  return writeBundle(module, "cpu", dir, summary);
 }

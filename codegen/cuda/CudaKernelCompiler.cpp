@@ -223,6 +223,7 @@ LogicalResult outlineKernels(ModuleOp module, gpu::GPUModuleOp gpuModule,
              << " bytes of temporaries in shared memory, more than " << kCudaMaxSharedBytes;
   }
   useIeeeSquareRoots(gpuModule);
+  truncWithLlvmIntrinsic(gpuModule);
   // Constants (memref.global) move with the kernels that read them.
   for (auto global : llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
     global->moveBefore(gpuModule.getBody(), gpuModule.getBody()->end());

@@ -301,6 +301,17 @@ void useIeeeSquareRoots(Operation *root) {
   }
 }
 
+void truncWithLlvmIntrinsic(Operation *root) {
+  SmallVector<math::TruncOp> ops;
+  root->walk([&](math::TruncOp op) { ops.push_back(op); });
+  for (math::TruncOp op : ops) {
+    OpBuilder b(op);
+    Value result = LLVM::FTruncOp::create(b, op.getLoc(), op.getType(), op.getOperand());
+    op.getResult().replaceAllUsesWith(result);
+    op->erase();
+  }
+}
+
 void elideCopiesIntoOutputs(func::FuncOp fn, unsigned numOutputs) {
   Block &entry = fn.getBody().front();
   unsigned firstOutput = fn.getNumArguments() - numOutputs;

@@ -99,6 +99,12 @@ void expandSinCos(Operation *root);
 /// math.rsqrt becomes 1 / sqrt (as on the CPU) instead of rsqrt.approx.
 void useIeeeSquareRoots(Operation *root);
 
+/// GPU only, before NVVM: math.trunc (float to integer casts truncate first)
+/// becomes the LLVM intrinsic llvm.trunc (PTX cvt.rzi, exact), which
+/// convert-gpu-to-nvvm of LLVM 22 would leave as math.trunc: it has neither
+/// a libdevice nor an LLVM lowering for it there.
+void truncWithLlvmIntrinsic(Operation *root);
+
 } // namespace mlir::loom::codegen
 
 #endif // LOOM_CODEGEN_CUDA_GPUKERNELLOWERING_H

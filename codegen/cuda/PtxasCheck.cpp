@@ -110,12 +110,14 @@ std::vector<PtxasKernelStats> parsePtxasVerbose(llvm::StringRef log) {
 }
 
 llvm::Expected<PtxasReport> runPtxas(llvm::StringRef ptxas, llvm::StringRef ptxPath,
-                                     llvm::StringRef arch) {
+                                     llvm::StringRef arch, llvm::StringRef cubinPath) {
   if (ptxas.empty() || !llvm::sys::fs::can_execute(ptxas))
     return llvm::createStringError("no ptxas at '" + ptxas + "'");
-  llvm::SmallString<128> cubin, log;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("loom-ptxas", "cubin", cubin))
-    return llvm::createStringError(ec, "cannot create a temporary cubin");
+  llvm::SmallString<128> cubin(cubinPath), log;
+  if (cubin.empty())
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile("loom-ptxas", "cubin", cubin))
+      return llvm::createStringError(ec, "cannot create a temporary cubin");
+  // A kept cubin goes only where ptxas accepted the PTX (removed below otherwise).
   llvm::FileRemover removeCubin(cubin);
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile("loom-ptxas", "log", log))
     return llvm::createStringError(ec, "cannot create a temporary log");
@@ -132,6 +134,8 @@ llvm::Expected<PtxasReport> runPtxas(llvm::StringRef ptxas, llvm::StringRef ptxP
     return llvm::createStringError("running " + ptxas + " failed: " + message);
   PtxasReport report;
   report.accepted = rc == 0;
+  if (report.accepted && !cubinPath.empty())
+    removeCubin.releaseFile();
   if (llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text =
           llvm::MemoryBuffer::getFile(log))
     report.log = (*text)->getBuffer().str();

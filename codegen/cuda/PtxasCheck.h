@@ -52,11 +52,13 @@ std::string findPtxas();
 /// Reads the per-entry figures out of `ptxas -v` output.
 std::vector<PtxasKernelStats> parsePtxasVerbose(llvm::StringRef log);
 
-/// Runs `ptxas -arch=<arch> -v <ptxPath> -o <temporary cubin>`. An llvm::Error
-/// only when ptxas could not be run at all; a PTX file ptxas refuses gives a
-/// report with accepted = false and its log.
+/// Runs `ptxas -arch=<arch> -v <ptxPath> -o <cubin>`, the cubin a temporary
+/// file unless `cubinPath` names where to keep it (a cuda bundle's
+/// kernels.cubin). An llvm::Error only when ptxas could not be run at all; a
+/// PTX file ptxas refuses gives a report with accepted = false and its log.
 llvm::Expected<PtxasReport> runPtxas(llvm::StringRef ptxas, llvm::StringRef ptxPath,
-                                     llvm::StringRef arch = "sm_90");
+                                     llvm::StringRef arch = "sm_90",
+                                     llvm::StringRef cubinPath = "");
 
 } // namespace mlir::loom::codegen
 

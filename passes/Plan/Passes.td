@@ -47,7 +47,9 @@ def LoomFormDispatchesPass : Pass<"loom-form-dispatches", "::mlir::ModuleOp"> {
   let description = [{
     Splits each public function's ops by how the target runs them:
     - library calls (left in place): `loom.matmul` and `loom.linear` over f32
-      with f32 accumulation and no bias (GEMM), `loom.attention` and
+      with f32 accumulation (GEMM; a linear with a bias only on targets
+      whose GEMM library adds it as an epilogue: cuda's cuBLASLt, not the
+      cpu's OpenBLAS, passes/Fusion/TargetCapabilities.h), `loom.attention` and
       `loom.attention_grad` over f32 (the runtime's attention routines);
     - views (left in place): `loom.reshape`, and `loom.slice` when the slice
       is one contiguous byte range;
@@ -89,7 +91,8 @@ def LoomPlanMemoryPass : Pass<"loom-plan-memory", "::mlir::ModuleOp"> {
       end;
     - dispatches become `loomrt.launch` over the kernel's `loom.workgroups`
       grid (one workgroup without it), GEMM-able
-      contractions `loomrt.gemm` (one per batch), attention the runtime
+      contractions `loomrt.gemm` (one per batch; a biased linear's bias
+      row as the GEMM's `bias`), attention the runtime
       routine, splat constants `loomrt.fill`.
     Each entry records `loom.peak_bytes` (its activations high-water mark)
     and `loom.tensor_bytes` (the bytes of all its tensors, as if nothing

@@ -2,6 +2,8 @@
 
 #include "passes/Plan/PlanClassify.h"
 
+#include "passes/Fusion/TargetCapabilities.h"
+
 #include "dialects/loom/IR/LoomOps.h"
 #include "dialects/loomrt/IR/LoomrtDialect.h"
 
@@ -38,6 +40,27 @@ bool isContiguousSlice(SliceOp slice) {
   return true;
 }
 
+/// The capability table of the target `op` is compiled for: the same table
+/// the fusion policy read, so that a linear it gave a bias (a GEMM epilogue)
+/// is planned as that GEMM. The cpu's when no module names a target
+/// (hand-written plans), as before targets existed.
+const TargetCapabilities &targetOf(Operation *op) {
+  for (auto module = op->getParentOfType<ModuleOp>(); module;
+       module = module->getParentOfType<ModuleOp>())
+    if (auto target = module->getAttrOfType<StringAttr>("loom.target"))
+      if (const TargetCapabilities *caps = capabilitiesFor(target.getValue()))
+        return *caps;
+  return *capabilitiesFor("cpu");
+}
+
+/// A linear is one GEMM call when it computes in f32 and its bias, if any,
+/// is the library's epilogue.
+bool isGemmLinear(LinearOp linear) {
+  if (!isF32Contraction(linear, linear.getAcc()))
+    return false;
+  return !linear.getBias() || targetOf(linear).gemmBiasEpilogue;
+}
+
 } // namespace
 
 OpPlacement mlir::loom::classify(Operation *op) {
@@ -48,8 +71,7 @@ OpPlacement mlir::loom::classify(Operation *op) {
   if (auto matmul = dyn_cast<MatmulOp>(op))
     return isF32Contraction(op, matmul.getAcc()) ? OpPlacement::Gemm : OpPlacement::Kernel;
   if (auto linear = dyn_cast<LinearOp>(op))
-    return !linear.getBias() && isF32Contraction(op, linear.getAcc()) ? OpPlacement::Gemm
-                                                                      : OpPlacement::Kernel;
+    return isGemmLinear(linear) ? OpPlacement::Gemm : OpPlacement::Kernel;
   if (isa<AttentionOp, AttentionGradOp>(op))
     return llvm::all_of(op->getResults(), isF32Tensor) ? OpPlacement::Attention
                                                        : OpPlacement::Kernel;

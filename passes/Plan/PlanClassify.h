@@ -19,7 +19,8 @@ namespace mlir::loom {
 inline constexpr const char kKernelModuleName[] = "kernels";
 
 enum class OpPlacement {
-  Gemm,      // loom.matmul / loom.linear over f32 → GEMM library calls
+  Gemm,      // loom.matmul / loom.linear over f32 → GEMM library calls (a
+             // linear with a bias only where the library has a bias epilogue)
   Attention, // loom.attention / attention_grad over f32 → the runtime routine
   View,      // loom.reshape, contiguous loom.slice → an alias of the source
   Fill,      // a splat loom.constant → a fill
@@ -28,6 +29,9 @@ enum class OpPlacement {
   Kernel,    // anything else: a generated kernel
 };
 
+/// How `op` runs on the target of its module (the nearest enclosing module
+/// with `loom.target`; none: the cpu's table, where nothing is assumed of
+/// the GEMM library beyond alpha and beta).
 OpPlacement classify(Operation *op);
 
 /// For a View op: the byte offset of the result in its source's buffer.

@@ -464,9 +464,11 @@ private:
       auto in = cast<ShapedType>(linear.getInput().getType());
       auto w = cast<ShapedType>(linear.getWeight().getType());
       int64_t k = in.getShape().back(), n = w.getDimSize(0), rows = in.getNumElements() / k;
+      // A bias is here only where classify() found the library's epilogue.
+      Value bias = linear.getBias() ? view(linear.getBias(), loc) : Value();
       loomrt::GemmOp::create(b, loc, view(linear.getInput(), loc, matrix(rows, k)),
                              view(linear.getWeight(), loc, matrix(n, k)),
-                             view(linear.getResult(), loc, matrix(rows, n)),
+                             view(linear.getResult(), loc, matrix(rows, n)), bias,
                              /*trans_a=*/UnitAttr(), /*trans_b=*/b.getUnitAttr(),
                              b.getF32FloatAttr(1.0f),
                              b.getF32FloatAttr(0.0f));
@@ -485,7 +487,7 @@ private:
       loomrt::GemmOp::create(
           b, loc, view(matmul.getLhs(), loc, last2(lhs), i * bytesOf(last2(lhs))),
           view(matmul.getRhs(), loc, last2(rhs), i * bytesOf(last2(rhs))),
-          view(matmul.getResult(), loc, last2(res), i * bytesOf(last2(res))),
+          view(matmul.getResult(), loc, last2(res), i * bytesOf(last2(res))), /*bias=*/Value(),
           matmul.getTransposeLhsAttr(), matmul.getTransposeRhsAttr(), b.getF32FloatAttr(1.0f),
           b.getF32FloatAttr(0.0f));
     return success();

@@ -52,7 +52,8 @@ struct CompiledBundle {
 
 // Compiles `spec` for the CPU into a fresh folder for a suite of `command` tests.
 inline CompiledBundle CompileTestBundle(const std::string& name, const std::string& spec,
-                                        const std::string& command) {
+                                        const std::string& command,
+                                        const std::string& target = "cpu") {
   CompiledBundle out;
   const std::string loomc = Loomc();
   if (loomc.empty()) {
@@ -64,7 +65,7 @@ inline CompiledBundle CompileTestBundle(const std::string& name, const std::stri
   std::filesystem::remove_all(out.root);
   std::filesystem::create_directories(out.root);
   out.bundle = out.root + "/tiny.bundle";
-  Outcome compiled = RunShell(loomc + " " + spec + " --target=cpu -o " + out.bundle);
+  Outcome compiled = RunShell(loomc + " " + spec + " --target=" + target + " -o " + out.bundle);
   if (compiled.exit_code != 0) out.error = "loomc failed:\n" + compiled.output;
   return out;
 }

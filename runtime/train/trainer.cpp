@@ -333,6 +333,7 @@ Status Run::Setup() {
               static_cast<long long>(sig_.batch), static_cast<long long>(sig_.length),
               options_.data_path.c_str(), Thousands(static_cast<double>(state_.data_bytes)).c_str(),
               files.size() > 1 ? (", " + std::to_string(files.size()) + " files").c_str() : "");
+  std::printf("running on %s\n", program_->DeviceDescription().c_str());
 
   if (!options_.checkpoint_dir.empty()) {
     LOOM_ASSIGN_OR_RETURN(CheckpointLock lock, CheckpointLock::Acquire(options_.checkpoint_dir));

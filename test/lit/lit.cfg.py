@@ -19,6 +19,13 @@ llvm_config.add_tool_substitutions(["loom-opt", "loomc", "loom-interp", "loom-tr
 config.substitutions.append(("%loom_src", config.loom_src_root))
 config.substitutions.append(("%loom_run", config.loom_run))
 config.substitutions.append(("%python", sys.executable))
+# A bundle's manifest.pb as text (protoc ships with the protobuf the build
+# needs): `%manifest_text < DIR/manifest.pb`.
+config.substitutions.append(
+    ("%manifest_text",
+     "{} --decode=loom.bundle.Manifest --proto_path={} {}".format(
+         config.protoc, os.path.join(config.loom_src_root, "runtime", "schemas"),
+         os.path.join(config.loom_src_root, "runtime", "schemas", "bundle.proto"))))
 
 # PTX tests need ptxas. On a user's machine without the CUDA toolkit they are
 # skipped with a loud notice; under CI=true (CI machines have the toolkit) a

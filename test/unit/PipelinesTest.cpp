@@ -34,12 +34,24 @@ TEST(Pipelines, EveryPhaseBuildsForCpu) {
   }
 }
 
-TEST(Pipelines, TheCudaTargetFailsLoudly) {
-  OpPassManager pm("builtin.module");
-  std::string error;
+TEST(Pipelines, EveryPhaseBuildsForCuda) {
   PhaseOptions cuda;
   cuda.target = "cuda";
-  EXPECT_TRUE(failed(buildPhase(pm, Phase::Target, error, cuda)));
-  EXPECT_NE(error.find("target 'cuda' is not built yet"), std::string::npos) << error;
+  for (Phase p : {Phase::Target, Phase::Bounds, Phase::Fusion, Phase::Codegen}) {
+    OpPassManager pm("builtin.module");
+    std::string error;
+    EXPECT_TRUE(succeeded(buildPhase(pm, p, error, cuda))) << phaseName(p).str() << ": " << error;
+    EXPECT_GT(pm.size(), 0u) << phaseName(p).str();
+  }
+}
+
+TEST(Pipelines, AnUnknownTargetFailsLoudly) {
+  OpPassManager pm("builtin.module");
+  std::string error;
+  PhaseOptions tpu;
+  tpu.target = "tpu";
+  EXPECT_TRUE(failed(buildPhase(pm, Phase::Target, error, tpu)));
+  EXPECT_NE(error.find("unknown target 'tpu' (expected cpu or cuda)"), std::string::npos)
+      << error;
   EXPECT_EQ(pm.size(), 0u);
 }

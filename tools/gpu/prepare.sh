@@ -7,7 +7,8 @@
 #   op_<case>         a golden op case of test/goldens/ops (attention cases retyped to f32, as
 #                     the CPU tests run them); its golden inputs travel as inputs.safetensors
 #   op_all            every golden op case with static shapes
-#   bench_<name>      tools/gpu/bench/<name>.mlir (attention, rms_norm, matmul) at training size
+#   bench_<name>      tools/gpu/bench/<name>.mlir (attention, rms_norm, matmul, linear_bias) at
+#                     training size; bench_all: all of them
 # PACK/cases/<case>/  each a CUDA bundle (loomc --target=cuda: kernels.cubin for sm_90,
 #                     kernels.ptx, kernels.so for the host, kernels_cuda.json, manifest.pb)
 # PACK/bin/*.xz       loom-gpu-check, ptx_check and loom-run: runtime tools linked statically but
@@ -26,7 +27,7 @@ build=$(cd "$1" && pwd)
 pack=$2
 shift 2
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(model_tiny op_all bench_attention bench_rms_norm bench_matmul)
+[ ${#cases[@]} -gt 0 ] || cases=(model_tiny op_all bench_all)
 limit_mib=${LOOM_GPU_PACK_LIMIT_MIB:-48}
 
 find_tool() {  # the first of BUILD/bin/NAME, BUILD/**/NAME
@@ -79,6 +80,10 @@ for c in "${cases[@]}"; do
     op_all)
       for source in "$root"/test/goldens/ops/*.mlir; do op_case "$(basename "$source" .mlir)"; done ;;
     op_*) op_case "${c#op_}" ;;
+    bench_all)
+      for source in "$root"/tools/gpu/bench/*.mlir; do
+        compile "bench_$(basename "$source" .mlir)" "$source" --compile-from=autodiff
+      done ;;
     bench_*)
       [ -f "$root/tools/gpu/bench/${c#bench_}.mlir" ] || { echo "prepare.sh: no tools/gpu/bench/${c#bench_}.mlir" >&2; exit 1; }
       compile "$c" "$root/tools/gpu/bench/${c#bench_}.mlir" --compile-from=autodiff ;;
@@ -113,6 +118,19 @@ done
   echo "packed $(date -u +%FT%TZ) on $(uname -m)"
   echo "cases $(ls "$pack/cases" | wc -l): $(ls "$pack/cases" | sed 's/_.*//' | sort | uniq -c | awk '{printf "%s %s, ", $1, $2}')"
 } > "$pack/PACK_INFO"
+
+# Every generated kernel of the tiny Llama through ptxas -v: no spills, no local memory.
+if [ -f "$pack/cases/model_tiny/kernels.ptx" ]; then
+  ptxas=${LOOM_PTXAS:-$(command -v ptxas || echo /usr/local/cuda/bin/ptxas)}
+  "$ptxas" -arch=sm_90 -v "$pack/cases/model_tiny/kernels.ptx" -o /dev/null > "$pack/ptxas.log" 2>&1 \
+    || { cat "$pack/ptxas.log" >&2; echo "prepare.sh: ptxas refused model_tiny's kernels.ptx" >&2; exit 1; }
+  kernels=$(grep -c "^ptxas info *: Compiling entry function" "$pack/ptxas.log" || true)
+  spilling=$(grep -E "bytes spill (stores|loads)|bytes stack frame" "$pack/ptxas.log" \
+               | { grep -Ev "^ *0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads" || true; } \
+               | wc -l)
+  echo "ptxas model_tiny: $kernels kernels, $spilling with stack, spills or local memory" >> "$pack/PACK_INFO"
+  [ "$spilling" -eq 0 ] || { cat "$pack/ptxas.log" >&2; echo "prepare.sh: model_tiny's kernels spill" >&2; exit 1; }
+fi
 
 size_kib=$(du -sk "$pack" | cut -f1)
 echo "size $((size_kib / 1024)) MiB ($size_kib KiB, limit $limit_mib MiB)" >> "$pack/PACK_INFO"

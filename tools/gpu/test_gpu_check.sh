@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ctest gpu-check-without-gpu: the GPU check end to end on a machine without a GPU.
 #   test_gpu_check.sh BUILD_DIR WORKDIR MOCK_LIBCUDA MOCK_CUBLASLT
-# 1. prepare.sh packs the tiny Llama and every golden op case as CUDA bundles (cubin, PTX,
-#    host kernels) under the size limit.
+# 1. prepare.sh packs the tiny Llama, every golden op case and the bench cases as CUDA bundles
+#    (cubin, PTX, host kernels) under the size limit.
 # 2. loom-gpu-check runs every case through the CUDA executor against the same bundle on the
 #    CPU, with the stand-in driver and cuBLASLt (runtime/device/cuda/testing): device arenas and
 #    their host mirror, cuBLASLt's column-major GEMM with the bias epilogue, the attention
@@ -17,7 +17,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$work" && mkdir -p "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-bash "$root/tools/gpu/prepare.sh" "$build" "$work/pack" model_tiny op_all > "$work/prepare.log" 2>&1 \
+bash "$root/tools/gpu/prepare.sh" "$build" "$work/pack" model_tiny op_all bench_all > "$work/prepare.log" 2>&1 \
   || { cat "$work/prepare.log"; fail "prepare.sh failed"; }
 tail -4 "$work/prepare.log"
 for f in bin/loom-gpu-check.xz bin/ptx_check.xz bin/loom-run.xz check.sh torch_anchor.py PACK_INFO \
@@ -32,6 +32,10 @@ for f in "$work"/pack/bin/*.xz; do
 done
 ldd "$work/bin/loom-gpu-check" | grep -Eq 'libopenblas|libprotobuf|libcrypto|libstdc' \
   && fail "loom-gpu-check is not static but for glibc: $(ldd "$work/bin/loom-gpu-check")"
+# The bench cases are compiled and packed (above) but run only on a GPU: at their sizes the
+# stand-ins' naive GEMM and emulated attention would take minutes.
+mkdir -p "$work/bench"
+mv "$work"/pack/cases/bench_* "$work/bench/"
 bundles=$(ls -d "$work"/pack/cases/* | tr '\n' ':')
 check() {  # check LOG [ENV...]: loom-gpu-check on the pack with the stand-ins
   local log=$1

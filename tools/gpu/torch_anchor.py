@@ -7,6 +7,7 @@ tools/gpu/bench compute, with the shapes written there:
              (the best backend PyTorch picks for f32: its memory-efficient kernel);
   rms_norm   8192 x 2048 f32 with weight (torch.nn.functional.rms_norm, else written out);
   matmul     4096 x 4096 x 4096 f32, TF32 off (as loom's cuBLASLt call: CUBLAS_COMPUTE_32F);
+  linear     x [8, 512, 1024] . W[4096, 1024]^T + b, f32, TF32 off;
 and a device-to-device copy of each one's bytes (half read, half written, as loom-gpu-check's
 anchor). Median of 20 runs between CUDA events, after 3 warm-ups. Prints one table.
 """
@@ -70,6 +71,12 @@ def main():
     a = torch.randn(4096, 4096, device=dev)
     bm = torch.randn(4096, 4096, device=dev)
     rows.append(("matmul f32 (no TF32)", time_us(lambda: a @ bm), 4 * 3 * 4096 * 4096, 2.0 * 4096 ** 3))
+
+    xl = torch.randn(8, 512, 1024, device=dev)
+    wl = torch.randn(4096, 1024, device=dev)
+    bl = torch.randn(4096, device=dev)
+    rows.append(("linear + bias f32", time_us(lambda: torch.nn.functional.linear(xl, wl, bl)),
+                 4 * (xl.numel() + wl.numel() + bl.numel() + 8 * 512 * 4096), 2.0 * 4096 * 4096 * 1024))
 
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name()}")
     print(f"{'what':<24} {'us':>10} {'copy us':>10} {'GB/s':>9} {'vs copy':>8} {'TFLOP/s':>9}")

@@ -1,7 +1,7 @@
 //===- loomc.cpp - the Loom compiler driver -------------------------------===//
 //
 //   loomc SPEC.textproto|IR.mlir [--compile-from=PHASE] [--compile-to=PHASE] [-o OUT]
-//   loomc SPEC.textproto|IR.mlir --target=cpu -o DIR [--ptx]
+//   loomc SPEC.textproto|IR.mlir --target=cpu|cuda -o DIR [--ptx]
 //
 // Reads a ModelSpec (built into loom IR by its family's builder) or a .mlir
 // file, runs the pipeline's phases (passes/Pipelines.h) from just after
@@ -11,9 +11,13 @@
 //
 // With --target and no --compile-to, it compiles through every phase and
 // writes a bundle directory (codegen/bundle/BundleWriter.h) at DIR instead
-// (--emit=bundle|ir chooses explicitly). --ptx also writes the same kernels
-// for CUDA sm_90: DIR/kernels.ptx and their launch table DIR/kernels_cuda.json
-// (files the runtime's bundle loader does not read; tools/gpu/ptx_check does).
+// (--emit=bundle|ir chooses explicitly). A cuda bundle holds the kernels as
+// kernels.cubin (sm_90, assembled by ptxas), kernels.ptx and kernels.so (the
+// host's), with the launch table kernels_cuda.json. For a cpu bundle, --ptx
+// also writes the same kernels for CUDA sm_90: DIR/kernels.ptx and
+// DIR/kernels_cuda.json (files the runtime's bundle loader does not read;
+// tools/gpu/ptx_check does); a cuda bundle has both already, so there --ptx
+// changes nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -61,7 +65,7 @@ static llvm::cl::opt<std::string>
               llvm::cl::init("input"));
 
 static llvm::cl::opt<std::string>
-    target("target", llvm::cl::desc("The target to compile for: cpu (cuda: not built yet)"),
+    target("target", llvm::cl::desc("The target to compile for: cpu or cuda (sm_90)"),
            llvm::cl::init("cpu"));
 static llvm::cl::opt<std::string>
     emit("emit",
@@ -72,9 +76,10 @@ static llvm::cl::opt<std::string>
 
 static llvm::cl::opt<bool>
     emitPtx("ptx",
-            llvm::cl::desc("With a bundle: also compile its kernels for CUDA sm_90 into "
+            llvm::cl::desc("With a cpu bundle: also compile its kernels for CUDA sm_90 into "
                            "DIR/kernels.ptx, with their launch table in DIR/kernels_cuda.json "
-                           "(codegen/cuda/CudaKernelCompiler.h); the CPU bundle is unchanged"),
+                           "(codegen/cuda/CudaKernelCompiler.h); the CPU bundle is unchanged. "
+                           "A cuda bundle has both files already"),
             llvm::cl::init(false));
 
 static llvm::cl::opt<bool>
@@ -228,14 +233,19 @@ int main(int argc, char **argv) {
   if (wantsBundle) {
     TimingScope bundleTiming = timing.nest("Kernels and bundle");
     mlir::loom::codegen::BundleSummary summary;
-    if (failed(mlir::loom::codegen::writeCpuBundle(*module, outputFile, summary)))
+    if (failed(mlir::loom::codegen::writeBundle(*module, target, outputFile, summary)))
       return 1;
     llvm::outs() << "loomc: wrote " << outputFile << ": " << summary.entryPoints
                  << " entry points, " << summary.kernels << " kernels, " << summary.commands
                  << " commands, " << summary.parameters << " parameters, "
                  << summary.arenaBytes << " arena bytes\n";
-    if (emitPtx && failed(writePtx(*module, outputFile)))
+    if (target == "cuda") {
+      if (summary.kernels > 0)
+        llvm::outs() << "loomc: kernels for cuda: kernels.cubin (sm_90), kernels.ptx, "
+                        "kernels.so (host), kernels_cuda.json\n";
+    } else if (emitPtx && failed(writePtx(*module, outputFile))) {
       return 1;
+    }
     for (auto entry : module->getOps<mlir::loomrt::EntryOp>()) {
       auto bytes = [&](StringRef key) {
         auto a = entry->getAttrOfType<IntegerAttr>(key);

@@ -10,7 +10,10 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 
 using namespace mlir;
 using namespace mlir::loomrt;
@@ -60,6 +63,20 @@ LogicalResult expectShape(Operation *op, StringRef what, Value value,
     return success();
   return op->emitOpError() << what << " must be " << shapeString(expected) << ", not "
                            << shapeString(shape);
+}
+
+/// The bytes two loomrt.view buffers of one arena share, [first, second),
+/// when they share any; nothing for other values (they cannot be compared).
+std::optional<std::pair<int64_t, int64_t>> overlappingBytes(Value x, Value y) {
+  auto vx = x.getDefiningOp<ViewOp>(), vy = y.getDefiningOp<ViewOp>();
+  if (!vx || !vy || vx.getArena() != vy.getArena())
+    return std::nullopt;
+  int64_t x0 = vx.getOffset(), x1 = x0 + bufferBytes(vx.getView().getType());
+  int64_t y0 = vy.getOffset(), y1 = y0 + bufferBytes(vy.getView().getType());
+  int64_t lo = std::max(x0, y0), hi = std::min(x1, y1);
+  if (lo >= hi)
+    return std::nullopt;
+  return std::make_pair(lo, hi);
 }
 
 } // namespace
@@ -191,6 +208,17 @@ LogicalResult GemmOp::verify() {
                          << ", which do not multiply into C " << m << "x" << n;
   if (getA() == getC() || getB() == getC())
     return emitOpError() << "C overlaps an operand";
+  if (Value bias = getBias()) {
+    int64_t elements = cast<MemRefType>(bias.getType()).getNumElements();
+    if (elements != n)
+      return emitOpError() << "bias has " << elements << " elements, not n = " << n
+                           << " (one per column of C)";
+    // The epilogue reads the row while it writes C (cuBLASLt does not
+    // promise an order), so the two must not share a byte.
+    if (std::optional<std::pair<int64_t, int64_t>> both = overlappingBytes(bias, getC()))
+      return emitOpError() << "bias overlaps C (bytes [" << both->first << ", " << both->second
+                           << ") of their arena)";
+  }
   return success();
 }
 

@@ -225,24 +225,36 @@ def Loomrt_LaunchOp : Loomrt_Op<"launch", [HasParent<"EntryOp">,
 }
 
 def Loomrt_GemmOp : Loomrt_Op<"gemm", [HasParent<"EntryOp">]> {
-  let summary = "row-major f32 C = alpha·op(A)·op(B) + beta·C on the library (OpenBLAS)";
+  let summary = "row-major f32 C = alpha·op(A)·op(B) + beta·C (+ bias row) on the GEMM library";
   let description = [{
     A is `m x k` (stored `k x m` with `trans_a`), B is `k x n` (stored `n x
     k` with `trans_b`), C is `m x n`; all three are dense 2-D f32 views and C
-    overlaps neither A nor B.
+    overlaps neither A nor B. The library is OpenBLAS sgemm on the CPU and
+    cuBLASLt on CUDA.
+
+    With `bias`, an f32 view of `n` elements that overlaps no byte of C, the
+    row is added to every row of C after the product (bundle.proto
+    LibraryCall.bias): cuBLASLt's BIAS epilogue on the GPU, a pass over C
+    after sgemm on the CPU. loom-plan-memory emits it for a biased
+    `loom.linear` only on targets whose GEMM library has that epilogue (the
+    capability table, passes/Fusion/TargetCapabilities.h).
 
     ```mlir
     loomrt.gemm %x, %w, %y trans_b alpha(1.0) beta(0.0)
+        : memref<256x64xf32>, memref<192x64xf32>, memref<256x192xf32>
+    loomrt.gemm %x, %w, %y bias(%b : memref<192xf32>) trans_b alpha(1.0) beta(0.0)
         : memref<256x64xf32>, memref<192x64xf32>, memref<256x192xf32>
     ```
   }];
   let arguments = (ins Arg<MemRefRankOf<[F32], [2]>, "", [MemRead]>:$a,
                        Arg<MemRefRankOf<[F32], [2]>, "", [MemRead]>:$b,
                        Arg<MemRefRankOf<[F32], [2]>, "", [MemRead, MemWrite]>:$c,
+                       Arg<Optional<MemRefRankOf<[F32], [1]>>, "", [MemRead]>:$bias,
                        UnitAttr:$trans_a, UnitAttr:$trans_b, F32Attr:$alpha, F32Attr:$beta);
   let assemblyFormat = [{
-    $a `,` $b `,` $c (`trans_a` $trans_a^)? (`trans_b` $trans_b^)? `alpha` `(` $alpha `)`
-    `beta` `(` $beta `)` attr-dict `:` type($a) `,` type($b) `,` type($c)
+    $a `,` $b `,` $c (`bias` `(` $bias^ `:` type($bias) `)`)? (`trans_a` $trans_a^)?
+    (`trans_b` $trans_b^)? `alpha` `(` $alpha `)` `beta` `(` $beta `)` attr-dict `:` type($a)
+    `,` type($b) `,` type($c)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{

@@ -245,6 +245,45 @@ loomrt.entry @e {
 
 // -----
 
+/// negative_: the bias row has one element per column of C (n = 16).
+loomrt.arena @a activations size(4096) alignment(64)
+loomrt.entry @e {
+  %x = loomrt.view @a[0] : memref<4x8xf32>
+  %w = loomrt.view @a[128] : memref<16x8xf32>
+  %y = loomrt.view @a[1024] : memref<4x16xf32>
+  %b = loomrt.view @a[2048] : memref<8xf32>
+  // expected-error @+1 {{bias has 8 elements, not n = 16 (one per column of C)}}
+  loomrt.gemm %x, %w, %y bias(%b : memref<8xf32>) trans_b alpha(1.0) beta(0.0) : memref<4x8xf32>, memref<16x8xf32>, memref<4x16xf32>
+}
+
+// -----
+
+/// negative_: the bias row may not share a byte with C (here: C's last row).
+loomrt.arena @a activations size(4096) alignment(64)
+loomrt.entry @e {
+  %x = loomrt.view @a[0] : memref<4x8xf32>
+  %w = loomrt.view @a[128] : memref<16x8xf32>
+  %y = loomrt.view @a[1024] : memref<4x16xf32>
+  %b = loomrt.view @a[1216] : memref<16xf32>
+  // expected-error @+1 {{bias overlaps C (bytes [1216, 1280) of their arena)}}
+  loomrt.gemm %x, %w, %y bias(%b : memref<16xf32>) trans_b alpha(1.0) beta(0.0) : memref<4x8xf32>, memref<16x8xf32>, memref<4x16xf32>
+}
+
+// -----
+
+/// negative_: the bias is a 1-D f32 view (GEMM_F32 computes in f32).
+loomrt.arena @a activations size(4096) alignment(64)
+loomrt.entry @e {
+  %x = loomrt.view @a[0] : memref<4x8xf32>
+  %w = loomrt.view @a[128] : memref<16x8xf32>
+  %y = loomrt.view @a[1024] : memref<4x16xf32>
+  %b = loomrt.view @a[2048] : memref<16xf64>
+  // expected-error @+1 {{operand #3 must be 1D memref of 32-bit float values}}
+  loomrt.gemm %x, %w, %y bias(%b : memref<16xf64>) trans_b alpha(1.0) beta(0.0) : memref<4x8xf32>, memref<16x8xf32>, memref<4x16xf32>
+}
+
+// -----
+
 func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{kernel @kernels::@missing is no func.func}}
   %r = loomrt.dispatch @kernels::@missing(%a) : (tensor<4xf32>) -> tensor<4xf32>

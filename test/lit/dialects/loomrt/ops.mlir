@@ -24,10 +24,14 @@ loomrt.entry @step {
   %y = loomrt.view @activations[128] : memref<4x16xf32>
   %z = loomrt.view @activations[384] : memref<4x16xf32>
   %flat = loomrt.view @activations[640] : memref<64xf32>
+  %b = loomrt.view @params[512] : memref<16xf32>
   // CHECK: loomrt.input "x" %[[X]] : memref<4x8xf32>
   loomrt.input "x" %x : memref<4x8xf32>
   // CHECK: loomrt.gemm %{{.*}}, %{{.*}}, %{{.*}} trans_b alpha(1.000000e+00) beta(0.000000e+00)
   loomrt.gemm %x, %w, %y trans_b alpha(1.0) beta(0.0) : memref<4x8xf32>, memref<16x8xf32>, memref<4x16xf32>
+  // A bias row (the epilogue of a biased linear on cuda): the fourth operand.
+  // CHECK: loomrt.gemm %{{.*}}, %{{.*}}, %{{.*}} bias(%[[B:.*]] : memref<16xf32>) trans_b alpha(1.000000e+00) beta(1.000000e+00)
+  loomrt.gemm %x, %w, %y bias(%b : memref<16xf32>) trans_b alpha(1.0) beta(1.0) : memref<4x8xf32>, memref<16x8xf32>, memref<4x16xf32>
   // CHECK: loomrt.launch @kernels::@k0 grid [1, 1, 1] (%{{.*}}, %{{.*}}) : memref<4x16xf32>, memref<4x16xf32>
   loomrt.launch @kernels::@k0 grid [1, 1, 1] (%y, %z) : memref<4x16xf32>, memref<4x16xf32>
   // CHECK: loomrt.copy %{{.*}}, %{{.*}} : memref<4x16xf32>, memref<64xf32>
