@@ -8,9 +8,10 @@
 #     @apply_step (then every parameter and optimizer arena), and the bench cases, on the GPU
 #     against the same bundles' host kernels on the CPU; the bench cases' kernels and library
 #     calls timed against a same-run device-to-device copy;
-#  3. ptx_check on the tiny Llama: every generated kernel launch alone, GPU against CPU;
-#  4. the same attention, RMSNorm, GEMM and copy in PyTorch where the machine has it with CUDA
-#     (torch_anchor.py), the ratios in one table.
+#  3. ptx_check on the tiny Llama (first): every generated kernel launch alone, GPU against CPU;
+#  4. the same attention, RMSNorm, GEMMs and copy in PyTorch where the machine has it with CUDA
+#     (torch_anchor.py);
+#  5. a short summary table: agreement, step times, loom's and PyTorch's timings side by side.
 # Exit status: loom-gpu-check's (0 agree, 1 mismatch, 2 CUDA error or no GPU, 3 other), else
 # ptx_check's, 124 when time ran out. Everything also goes to $OUT/gpu_check.log when $OUT is set.
 set -uo pipefail
@@ -65,24 +66,44 @@ left() { echo $((limit - (SECONDS - start))); }
   "$bin/loom-run" devices
 } 2>&1 | tee "$log"
 
-echo "== loom-gpu-check $pack/cases" | tee -a "$log"
-timeout --kill-after=10 "$(left)" "$bin/loom-gpu-check" "$pack/cases" --reps 20 2>&1 | tee -a "$log"
-rc=${PIPESTATUS[0]}
-[ $rc -eq 124 ] && echo "check.sh: loom-gpu-check ran out of time" | tee -a "$log"
-
-if [ -d "$pack/cases/model_tiny" ] && [ "$(left)" -gt 20 ] && [ $rc -ne 124 ]; then
-  echo "== ptx_check $pack/cases/model_tiny (each generated kernel launch alone)" | tee -a "$log"
-  timeout --kill-after=10 "$(( $(left) - 10 ))" "$bin/ptx_check" "$pack/cases/model_tiny" \
-    --threads 8 --reps 50 2>&1 | tee -a "$log"
+# Each generated kernel of the tiny Llama alone first (a long per-kernel table), then the cases.
+prc=0
+if [ -d "$pack/cases/model_tiny" ]; then
+  echo "== ptx_check $pack/cases/model_tiny (each generated kernel launch alone, GPU against CPU)" | tee -a "$log"
+  timeout --kill-after=10 "$(( limit / 3 ))" "$bin/ptx_check" "$pack/cases/model_tiny" \
+    --threads 8 --reps 50 2>&1 | tee "$lib/ptx_check.log" | tee -a "$log"
   prc=${PIPESTATUS[0]}
-  [ $rc -eq 0 ] && rc=$prc
 fi
 
+echo "== loom-gpu-check $pack/cases" | tee -a "$log"
+gpu_log=$(mktemp /tmp/loom-gpu-check.XXXXXX)
+timeout --kill-after=10 "$(( $(left) - 25 ))" "$bin/loom-gpu-check" "$pack/cases" --reps 20 2>&1 \
+  | tee "$gpu_log" | tee -a "$log"
+rc=${PIPESTATUS[0]}
+[ $rc -eq 124 ] && echo "check.sh: loom-gpu-check ran out of time" | tee -a "$log"
+[ $rc -eq 0 ] && rc=$prc
+
+torch_log=$(mktemp /tmp/loom-torch.XXXXXX)
 if [ "$(left)" -gt 15 ] && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2> /dev/null; then
-  echo "== PyTorch anchors (torch_anchor.py, same shapes as the bench cases)" | tee -a "$log"
-  timeout --kill-after=5 "$(( $(left) - 5 ))" python3 "$(dirname "$0")/torch_anchor.py" 2>&1 | tee -a "$log"
+  echo "== PyTorch anchors (torch_anchor.py, the bench cases' shapes)" | tee -a "$log"
+  timeout --kill-after=5 "$(( $(left) - 5 ))" python3 "$(dirname "$0")/torch_anchor.py" 2>&1 \
+    | tee "$torch_log" | tee -a "$log"
 else
   echo "== PyTorch anchors: skipped (no torch with CUDA on this machine, or no time left)" | tee -a "$log"
 fi
+
+# The short table: agreement, the timed kernels of loom and PyTorch side by side.
+{
+  echo
+  echo "== summary"
+  grep -E "^loom-gpu-check: [0-9]+ of [0-9]+ cases agree" "$gpu_log" || echo "loom-gpu-check: no result"
+  grep -hE "kernels launched; |^ptx_check: " "$lib/ptx_check.log" 2> /dev/null | tail -1
+  grep -E "^(MISMATCH|ERROR) " "$gpu_log" | head -5
+  grep -E "^model_tiny +@" "$gpu_log"
+  echo "loom (vs a same-run copy of the same bytes):"
+  grep -E "^case +command|^bench_" "$gpu_log" | grep -v " ok$"
+  if [ -s "$torch_log" ]; then echo "PyTorch:"; cat "$torch_log"; fi
+} 2>&1 | tee -a "$log"
+rm -f "$gpu_log" "$torch_log"
 echo "== check.sh exit status $rc after $((SECONDS - start)) s" | tee -a "$log"
 exit $rc

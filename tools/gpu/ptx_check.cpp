@@ -87,7 +87,7 @@ struct Options {
   int64_t step = 1;
   int reps = 50;
   int threads = 4;
-  std::string cuda_library = "libcuda.so.1";
+  std::string cuda_library;  // empty: LOOM_CUDA_DRIVER, else libcuda.so.1 (CudaDriver::Open)
 };
 
 const char kUsage[] =
