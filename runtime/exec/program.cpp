@@ -292,13 +292,15 @@ Status Program::ExecuteCommand(const loom::bundle::Command& command) {
                     ": ExecuteCommand on the GPU takes a command of the program's own manifest");
 }
 
-Result<std::vector<HostTensor>> Program::Run(const std::string& name,
-                                             const std::vector<const HostTensor*>& inputs,
-                                             const CommandHook* hook) {
-  const loom::bundle::EntryPoint* entry = FindEntryPoint(name);
-  if (entry == nullptr) {
+Result<int> Program::CheckCall(const std::string& name,
+                               const std::vector<const HostTensor*>& inputs) const {
+  const auto& entries = bundle_.manifest.entry_points();
+  int index = 0;
+  while (index < entries.size() && entries[index].name() != name) ++index;
+  if (index == entries.size()) {
     return MakeStatus(StatusCode::kNotFound, dir(), ": no entry point '", name, "'");
   }
+  const loom::bundle::EntryPoint* entry = &entries[index];
   for (size_t i = 0; i < parameter_set_.size(); ++i) {
     if (!parameter_set_[i]) {
       return MakeStatus(StatusCode::kInvalidArgument, dir(), ": parameter '",
@@ -320,13 +322,20 @@ Result<std::vector<HostTensor>> Program::Run(const std::string& name,
                         ShapeToString(ShapeOf(sig.shape())), ", got ", DTypeName(value.dtype()),
                         ShapeToString(value.shape()));
     }
-    if (!cuda_ && size > 0) std::memcpy(At(sig.arena(), sig.offset_bytes()), value.data(), size);
   }
-  if (cuda_) {
-    // Entry points are stored apart (a repeated message field), so the index is searched.
-    int index = 0;
-    while (&bundle_.manifest.entry_points(index) != entry) ++index;
-    return RunOnDevice(index, inputs, hook);
+  return index;
+}
+
+Result<std::vector<HostTensor>> Program::Run(const std::string& name,
+                                             const std::vector<const HostTensor*>& inputs,
+                                             const CommandHook* hook) {
+  LOOM_ASSIGN_OR_RETURN(const int index, CheckCall(name, inputs));
+  if (cuda_) return RunOnDevice(index, inputs, hook);
+  const loom::bundle::EntryPoint* entry = &bundle_.manifest.entry_points(index);
+  for (int i = 0; i < entry->inputs_size(); ++i) {
+    const TensorSig& sig = entry->inputs(i);
+    const uint64_t size = TypeAndSize(sig.dtype(), sig.shape()).second;
+    if (size > 0) std::memcpy(At(sig.arena(), sig.offset_bytes()), inputs[i]->data(), size);
   }
   const PlanContext context{arena_bases_, kernels_, *pool_};
   if (hook == nullptr || !*hook) {
@@ -388,6 +397,53 @@ Result<std::vector<HostTensor>> Program::RunOnDevice(int entry_index,
     outputs.push_back(std::move(value));
   }
   return outputs;
+}
+
+Result<std::vector<std::vector<HostTensor>>> Program::RunChain(
+    const std::vector<Call>& calls, std::optional<loom::bundle::Arena::Kind> zero_first) {
+  std::vector<int> entries;
+  for (const Call& call : calls) {
+    LOOM_ASSIGN_OR_RETURN(const int index, CheckCall(call.name, call.inputs));
+    entries.push_back(index);
+  }
+  std::vector<std::vector<HostTensor>> results;
+  if (!cuda_) {
+    if (zero_first) LOOM_RETURN_IF_ERROR(ZeroArenas(*zero_first));
+    for (const Call& call : calls) {
+      LOOM_ASSIGN_OR_RETURN(std::vector<HostTensor> outputs, Run(call.name, call.inputs));
+      results.push_back(std::move(outputs));
+    }
+    return results;
+  }
+  LOOM_RETURN_IF_ERROR(DeviceCurrent());
+  std::vector<uint32_t> zero;
+  if (zero_first) {
+    const auto& arenas = bundle_.manifest.arenas();
+    for (int i = 0; i < arenas.size(); ++i) {
+      if (arenas[i].kind() == *zero_first && arenas_[i].size_bytes() > 0) zero.push_back(i);
+    }
+  }
+  std::vector<std::vector<const void*>> in(calls.size());
+  std::vector<std::vector<void*>> out(calls.size());
+  for (size_t c = 0; c < calls.size(); ++c) {
+    for (const HostTensor* t : calls[c].inputs) in[c].push_back(t->data());
+    std::vector<HostTensor> outputs;
+    for (const TensorSig& sig : bundle_.manifest.entry_points(entries[c]).outputs()) {
+      LOOM_ASSIGN_OR_RETURN(HostTensor value,
+                            HostTensor::Allocate(TypeAndSize(sig.dtype(), sig.shape()).first,
+                                                 ShapeOf(sig.shape())));
+      outputs.push_back(std::move(value));
+    }
+    results.push_back(std::move(outputs));
+    for (HostTensor& t : results.back()) out[c].push_back(t.data());
+  }
+  Status ran = cuda_->RunChain(entries, zero, in, out);
+  // Whatever the chain may have written is newer on the device, even after a failure midway.
+  for (uint32_t i = 0; i < newer_.size(); ++i) {
+    if (arenas_[i].size_bytes() > 0) newer_[i] = Newer::kDevice;
+  }
+  LOOM_RETURN_IF_ERROR(ran);
+  return results;
 }
 
 }  // namespace loom::rt

@@ -87,6 +87,17 @@ class Program {
                                       const std::vector<const HostTensor*>& inputs,
                                       const CommandHook* hook = nullptr);
 
+  // Runs `calls` in order as one step, first zero-filling every arena of `zero_first` (the
+  // trainer's GRADIENTS before @grad_step and @apply_step): the same results as ZeroArenas and
+  // Run for each call, and on the GPU one CUDA graph (zero-fill, each plan with its inputs
+  // copied in and outputs copied out) captured on the first such step and replayed after.
+  struct Call {
+    std::string name;
+    std::vector<const HostTensor*> inputs;
+  };
+  Result<std::vector<std::vector<HostTensor>>> RunChain(
+      const std::vector<Call>& calls, std::optional<loom::bundle::Arena::Kind> zero_first);
+
   // The host memory of `view` (a view of this program's manifest) in the arenas: null for an
   // empty arena. For hooks reading a command's buffers (on the GPU, as of the last hook call).
   std::byte* ViewData(const loom::bundle::BufferView& view) const {
@@ -132,6 +143,9 @@ class Program {
   Status HostWriting(uint32_t i);
   // Uploads every arena whose host bytes are newer.
   Status DeviceCurrent();
+  // The index of entry point `name` when `inputs` fit its signature and every parameter is
+  // set; the error Run returns otherwise.
+  Result<int> CheckCall(const std::string& name, const std::vector<const HostTensor*>& inputs) const;
   Result<std::vector<HostTensor>> RunOnDevice(int entry_index,
                                               const std::vector<const HostTensor*>& inputs,
                                               const CommandHook* hook);

@@ -438,12 +438,28 @@ Status Run::SaveCheckpoint() {
 
 Status Run::Step(int64_t t) {
   const Clock::time_point start = Clock::now();
-  LOOM_RETURN_IF_ERROR(program_->ZeroArenas(Arena::GRADIENTS));
   double loss_sum = 0;
   std::vector<const HostTensor*> inputs(2);
   inputs[sig_.tokens_input] = &tokens_;
   inputs[sig_.targets_input] = &targets_;
-  for (int64_t micro = 0; micro < state_.accum; ++micro) {
+  *step_.data_as<int64_t>() = t;
+  std::vector<HostTensor> update;
+  if (state_.accum == 1) {
+    // One micro-batch: zero the gradients, @grad_step, @apply_step as one chained step (on the
+    // GPU, one CUDA graph per step; on the CPU the same as the calls one by one).
+    LOOM_ASSIGN_OR_RETURN(ByteBatch batch,
+                          corpus_->Batch(state_.seed, state_.data_cursor, sig_.batch, sig_.length));
+    std::memcpy(tokens_.data(), batch.tokens.data(), tokens_.size_bytes());
+    std::memcpy(targets_.data(), batch.targets.data(), targets_.size_bytes());
+    LOOM_ASSIGN_OR_RETURN(std::vector<std::vector<HostTensor>> results,
+                          program_->RunChain({{"grad_step", inputs}, {"apply_step", {&step_}}},
+                                             Arena::GRADIENTS));
+    loss_sum = *results[0][0].data_as<float>();
+    ++state_.data_cursor;
+    update = std::move(results[1]);
+  }
+  if (state_.accum > 1) LOOM_RETURN_IF_ERROR(program_->ZeroArenas(Arena::GRADIENTS));
+  for (int64_t micro = 0; state_.accum > 1 && micro < state_.accum; ++micro) {
     LOOM_ASSIGN_OR_RETURN(ByteBatch batch,
                           corpus_->Batch(state_.seed, state_.data_cursor, sig_.batch, sig_.length));
     std::memcpy(tokens_.data(), batch.tokens.data(), tokens_.size_bytes());
@@ -454,9 +470,8 @@ Status Run::Step(int64_t t) {
   }
   if (state_.accum > 1) {
     LOOM_RETURN_IF_ERROR(ScaleGradients(*program_, 1.0 / static_cast<double>(state_.accum)));
+    LOOM_ASSIGN_OR_RETURN(update, program_->Run("apply_step", {&step_}));
   }
-  *step_.data_as<int64_t>() = t;
-  LOOM_ASSIGN_OR_RETURN(std::vector<HostTensor> update, program_->Run("apply_step", {&step_}));
   const float loss = static_cast<float>(loss_sum / static_cast<double>(state_.accum));
   const float norm = *update[sig_.norm_output].data_as<float>();
   const bool skipped = *update[sig_.skipped_output].data_as<int8_t>() != 0;

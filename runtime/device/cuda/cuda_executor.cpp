@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "runtime/base/host_tensor.h"
+#include "runtime/bundle/bundle_dtype.h"
 #include "runtime/device/cuda/cublaslt.h"
 #include "runtime/device/cuda/cuda_attention.h"
 
@@ -55,6 +57,20 @@ struct CudaExecutor::Prepared {
   uint32_t word = 0;                 // kFill32's pattern; kFill8's byte in its low bits
 };
 
+// A chained step (RunChain): its graph, and one device staging buffer that the inputs are
+// uploaded to before the graph and the outputs downloaded from after it.
+struct CudaExecutor::Chain {
+  struct Slot {
+    uint64_t staging = 0;    // offset in the staging buffer
+    CUdeviceptr device = 0;  // the tensor's place in its arena
+    uint64_t bytes = 0;
+  };
+  std::vector<std::vector<Slot>> inputs, outputs;  // by chained entry, in signature order
+  CUdeviceptr staging = 0;
+  CUgraph graph = nullptr;
+  CUgraphExec exec = nullptr;
+};
+
 struct CudaExecutor::Libraries {
   std::unique_ptr<CublasLt> cublaslt;
 };
@@ -76,6 +92,10 @@ CudaExecutor::~CudaExecutor() {
   // Pending work finishes before its memory goes.
   if (stream_ != nullptr) (void)driver_->SynchronizeStream(stream_, "unload");
   for (size_t i = 0; i < graphs_.size(); ++i) driver_->DestroyGraph(graphs_[i], graph_execs_[i]);
+  for (auto& [key, chain] : chains_) {
+    driver_->DestroyGraph(chain->graph, chain->exec);
+    driver_->Free(chain->staging);
+  }
   plans_.clear();
   libraries_.reset();
   for (CUdeviceptr ptr : arenas_) driver_->Free(ptr);
@@ -342,6 +362,92 @@ Status CudaExecutor::Run(int entry, const Between* between) {
   LOOM_RETURN_IF_ERROR(driver_->LaunchGraph(graph_execs_[entry], stream_, name));
   ++graph_launches_;
   return driver_->SynchronizeStream(stream_, name);
+}
+
+Status CudaExecutor::RunChain(const std::vector<int>& entries,
+                              const std::vector<uint32_t>& zero_arenas,
+                              const std::vector<std::vector<const void*>>& inputs,
+                              const std::vector<std::vector<void*>>& outputs) {
+  std::string key;
+  for (int e : entries) key += std::to_string(e) + ",";
+  key += "|";
+  for (uint32_t a : zero_arenas) key += std::to_string(a) + ",";
+  std::string what = "chain";
+  for (int e : entries) what += " " + bundle_->manifest.entry_points(e).name();
+  auto found = chains_.find(key);
+  if (found == chains_.end()) {
+    auto chain = std::make_unique<Chain>();
+    uint64_t staged = 0;
+    auto slots = [&](const auto& sigs, std::vector<Chain::Slot>* out) {
+      for (const auto& sig : sigs) {
+        Chain::Slot slot;
+        slot.device = arenas_[sig.arena()] + sig.offset_bytes();
+        slot.bytes = *CheckedByteSize(*FromBundleDType(sig.dtype()),
+                                      Shape(sig.shape().begin(), sig.shape().end()));
+        slot.staging = staged;
+        staged += (slot.bytes + 255) / 256 * 256;
+        out->push_back(slot);
+      }
+    };
+    for (int e : entries) {
+      const auto& entry = bundle_->manifest.entry_points(e);
+      slots(entry.inputs(), &chain->inputs.emplace_back());
+      slots(entry.outputs(), &chain->outputs.emplace_back());
+    }
+    LOOM_ASSIGN_OR_RETURN(chain->staging, driver_->Alloc(staged, what + " staging"));
+    const CUdeviceptr staging = chain->staging;
+    auto capture = [&]() -> Status {
+      for (uint32_t a : zero_arenas) {
+        LOOM_RETURN_IF_ERROR(driver_->Fill8Async(arenas_[a], 0, arena_sizes_[a], stream_, what));
+      }
+      for (size_t i = 0; i < entries.size(); ++i) {
+        for (const Chain::Slot& s : chain->inputs[i]) {
+          LOOM_RETURN_IF_ERROR(driver_->CopyOnDeviceAsync(s.device, staging + s.staging, s.bytes, stream_, what));
+        }
+        LOOM_RETURN_IF_ERROR(EnqueuePlan(entries[i]));
+        for (const Chain::Slot& s : chain->outputs[i]) {
+          LOOM_RETURN_IF_ERROR(driver_->CopyOnDeviceAsync(staging + s.staging, s.device, s.bytes, stream_, what));
+        }
+      }
+      return OkStatus();
+    };
+    Status status = driver_->BeginCapture(stream_, what);
+    if (status.ok()) {
+      Status enqueued = capture();
+      Result<CUgraph> graph = driver_->EndCapture(stream_, what);
+      if (graph.ok()) chain->graph = *graph;
+      status = enqueued.ok() ? graph.status() : enqueued;
+    }
+    if (status.ok()) {
+      Result<CUgraphExec> exec = driver_->Instantiate(chain->graph, what);
+      if (exec.ok()) chain->exec = *exec;
+      status = exec.status();
+    }
+    if (!status.ok()) {
+      driver_->DestroyGraph(chain->graph, nullptr);
+      driver_->Free(chain->staging);
+      return status;
+    }
+    found = chains_.emplace(key, std::move(chain)).first;
+  }
+  Chain& chain = *found->second;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    for (size_t k = 0; k < chain.inputs[i].size(); ++k) {
+      const Chain::Slot& s = chain.inputs[i][k];
+      LOOM_RETURN_IF_ERROR(driver_->CopyToDeviceAsync(chain.staging + s.staging, inputs[i][k],
+                                                      s.bytes, stream_, what + " inputs"));
+    }
+  }
+  LOOM_RETURN_IF_ERROR(driver_->LaunchGraph(chain.exec, stream_, what));
+  ++graph_launches_;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    for (size_t k = 0; k < chain.outputs[i].size(); ++k) {
+      const Chain::Slot& s = chain.outputs[i][k];
+      LOOM_RETURN_IF_ERROR(driver_->CopyToHostAsync(outputs[i][k], chain.staging + s.staging,
+                                                    s.bytes, stream_, what + " outputs"));
+    }
+  }
+  return driver_->SynchronizeStream(stream_, what);
 }
 
 Status CudaExecutor::RunCommand(int entry, int index) {

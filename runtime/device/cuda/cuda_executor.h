@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,6 +61,16 @@ class CudaExecutor {
   // Enqueues one command of entry point `entry` and waits for it.
   Status RunCommand(int entry, int index);
 
+  // A whole step as one graph (DESIGN.md §4's training step): zero-fill `zero_arenas`, then run
+  // `entries` in order, each one's inputs copied into place right before its plan and its
+  // outputs copied out right after (entry points share arenas, so a later plan may overwrite an
+  // earlier one's inputs or outputs). `inputs[i]` holds the bytes of entries[i]'s inputs in
+  // signature order; the outputs come back the same way. Captured on the first call with a
+  // given chain, replayed after: one graph launch and one wait per step.
+  Status RunChain(const std::vector<int>& entries, const std::vector<uint32_t>& zero_arenas,
+                  const std::vector<std::vector<const void*>>& inputs,
+                  const std::vector<std::vector<void*>>& outputs);
+
   // How many graph launches have run.
   int64_t graph_launches() const { return graph_launches_; }
 
@@ -97,6 +108,8 @@ class CudaExecutor {
   std::vector<std::vector<std::unique_ptr<Prepared>>> plans_;  // by entry point, by command
   std::vector<CUgraph> graphs_;
   std::vector<CUgraphExec> graph_execs_;
+  struct Chain;
+  std::map<std::string, std::unique_ptr<Chain>> chains_;  // by entries and zeroed arenas
   int64_t graph_launches_ = 0;
 };
 

@@ -198,6 +198,48 @@ TEST(CudaExecutor, GraphsAreCapturedOnceAndReplayed) {
   EXPECT_EQ(launches, 3);  // softmax_rows, once per replay (the copy and GEMM are not kernels)
 }
 
+// A chained step: zero-fill, then each call with its own inputs copied in before its plan and
+// its outputs copied out after (both calls share the arenas: the second overwrites the first's
+// x and y), one graph launch per step.
+TEST(CudaExecutor, AChainedStepIsOneGraphWithEachCallsOwnInputsAndOutputs) {
+  ThreadPool pool(1);
+  const std::string stats = testing::MakeTempDir("cuda-chain-stats") + "/stats.txt";
+  const std::string dir = WriteCudaBundle("cuda-chain", CudaTestManifest(true));
+  auto gpu = LoadProgram(dir, &pool);
+  auto cpu = LoadProgram(dir, &pool, ProgramOptions{Device::kCpu});
+  ASSERT_TRUE(gpu && cpu);
+  const Weights a = RandomWeights(9), b = RandomWeights(10);
+  for (Program* program : {gpu.get(), cpu.get()}) {
+    ASSERT_TRUE(program->SetParameter("W", a.w).ok());
+    ASSERT_TRUE(program->SetParameter("bias", a.bias).ok());
+  }
+  setenv("LOOM_MOCK_CUDA_STATS", stats.c_str(), 1);
+  for (int step = 0; step < 2; ++step) {
+    for (Program* program : {gpu.get(), cpu.get()}) {
+      auto results = program->RunChain({{"forward", {&a.x}}, {"forward", {&b.x}}},
+                                       Arena::ACTIVATIONS);
+      ASSERT_TRUE(results.ok()) << results.status().message();
+      ASSERT_EQ(results->size(), 2u);
+      Weights with_a_params = RandomWeights(9);  // a's parameters, b's input
+      std::memcpy(with_a_params.x.data(), b.x.data(), b.x.size_bytes());
+      const std::vector<double> want_first = Expected(a), want_second = Expected(with_a_params);
+      for (int i = 0; i < 6; ++i) {
+        EXPECT_NEAR((*results)[0][0].data_as<float>()[i], want_first[i], 1e-6) << i;
+        EXPECT_NEAR((*results)[1][0].data_as<float>()[i], want_second[i], 1e-6) << i;
+      }
+    }
+  }
+  unsetenv("LOOM_MOCK_CUDA_STATS");
+  std::ifstream in(stats);
+  int graphs = 0;
+  for (std::string line; std::getline(in, line);) graphs += line.rfind("graph ", 0) == 0;
+  EXPECT_EQ(graphs, 2);  // one per chained step, the first one captured
+  // A bad call anywhere in the chain is refused before anything runs.
+  auto refused = gpu->RunChain({{"forward", {&a.x}}, {"backward", {}}}, std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("no entry point 'backward'"), std::string::npos);
+}
+
 TEST(CudaExecutor, WithoutGraphsAndCommandByCommandToo) {
   ThreadPool pool(1);
   const std::string dir = WriteCudaBundle("cuda-eager", CudaTestManifest(false));
