@@ -15,6 +15,13 @@
 
 namespace loom::gpu {
 
+// The exit status of the GPU check's tools (ptx_check, loom-gpu-check; check.sh passes it on):
+// everything agrees; a mismatch; no GPU or a CUDA error; anything else (usage, bundle, files).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitMismatch = 1;
+inline constexpr int kExitCuda = 2;
+inline constexpr int kExitOther = 3;
+
 // Token ids range over the embedding table's rows: the leading dim of a parameter whose name
 // has "embed", else the last dim of @forward's first output (the logits), else 256.
 int64_t InferTokenRange(const loom::bundle::Manifest& manifest);

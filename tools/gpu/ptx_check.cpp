@@ -72,11 +72,6 @@ using rt::Result;
 using rt::Status;
 using rt::StatusCode;
 
-constexpr int kExitOk = 0;
-constexpr int kExitMismatch = 1;
-constexpr int kExitCuda = 2;
-constexpr int kExitOther = 3;
-
 struct Options {
   std::string dir;
   bool cpu_only = false;
