@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev
   libopenblas-dev libssl-dev zlib1g-dev      # runtime: GEMM, bundle checksums, static protobuf
+  libgfortran-12-dev                         # static OpenBLAS in loom-run and the GPU tools
 )
 
 missing=()
@@ -33,7 +34,8 @@ fi
 
 # The CUDA toolkit is not a Debian 12 package at the version Loom targets
 # (13, for sm_90 PTX); CI machines have it in /usr/local/cuda. Without it the
-# PTX tests are skipped loudly (and fail when CI=true).
+# PTX tests are skipped loudly, and the runtime is built without its GPU
+# attention kernels (nvcc); both fail when CI=true.
 if ! command -v ptxas >/dev/null && [ ! -x /usr/local/cuda/bin/ptxas ]; then
   echo "install-deps: NOTE: no CUDA toolkit (ptxas) found: PTX tests will be skipped" >&2
 fi
