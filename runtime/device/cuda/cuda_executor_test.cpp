@@ -18,6 +18,7 @@
 #include "runtime/bundle/bundle.h"
 #include "runtime/bundle/sha256.h"
 #include "runtime/bundle/test_manifest.h"
+#include "runtime/device/cuda/cuda_attention.h"
 #include "runtime/device/cuda/cuda_executor.h"
 #include "runtime/exec/program.h"
 #include "runtime/exec/session.h"
@@ -321,6 +322,12 @@ TEST(CudaExecutor, HostMirrorFollowsTheDevice) {
 }
 
 TEST(CudaExecutor, AttentionRunsTheFlashKernelsLikeTheCpuRoutines) {
+  if (cuda::AttentionKernelImage().empty()) {
+    const char* ci = std::getenv("CI");
+    ASSERT_FALSE(ci != nullptr && std::string(ci) == "true")
+        << "the runtime was built without nvcc under CI=true";
+    GTEST_SKIP() << "this runtime was built without nvcc: no attention kernels to run";
+  }
   ThreadPool pool(2);
   Manifest m = testing::AttentionTestManifest();
   m.set_target("cuda");
