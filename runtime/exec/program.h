@@ -34,7 +34,8 @@ Result<Device> ParseDevice(const std::string& text, const std::string& flag);
 struct ProgramOptions {
   // Unset: the bundle's target.
   std::optional<Device> device;
-  // CUDA: capture each entry point's plan into a CUDA graph on its first run, replay it after.
+  // CUDA: run each entry point's plan eagerly once, then capture it into a CUDA graph on its
+  // second run and replay that graph after.
   bool cuda_graphs = true;
 };
 
@@ -90,7 +91,7 @@ class Program {
   // Runs `calls` in order as one step, first zero-filling every arena of `zero_first` (the
   // trainer's GRADIENTS before @grad_step and @apply_step): the same results as ZeroArenas and
   // Run for each call, and on the GPU one CUDA graph (zero-fill, each plan with its inputs
-  // copied in and outputs copied out) captured on the first such step and replayed after.
+  // copied in and outputs copied out), captured on the second such step and replayed after.
   struct Call {
     std::string name;
     std::vector<const HostTensor*> inputs;

@@ -67,6 +67,7 @@ struct CudaExecutor::Chain {
   };
   std::vector<std::vector<Slot>> inputs, outputs;  // by chained entry, in signature order
   CUdeviceptr staging = 0;
+  bool warmed = false;  // run once eagerly
   CUgraph graph = nullptr;
   CUgraphExec exec = nullptr;
 };
@@ -289,6 +290,7 @@ Status CudaExecutor::Prepare(const Bundle& bundle) {
   }
   graphs_.assign(plans_.size(), nullptr);
   graph_execs_.assign(plans_.size(), nullptr);
+  warmed_.assign(plans_.size(), false);
   return OkStatus();
 }
 
@@ -340,28 +342,43 @@ Status CudaExecutor::Run(int entry, const Between* between) {
     LOOM_RETURN_IF_ERROR(EnqueuePlan(entry));
     return driver_->SynchronizeStream(stream_, name);
   }
+  if (!warmed_[entry]) {
+    // The first run is eager: libraries and lazily loaded kernels initialize outside any
+    // capture (some of that is not capturable), and a plan that fails, fails plainly.
+    LOOM_RETURN_IF_ERROR(EnqueuePlan(entry));
+    LOOM_RETURN_IF_ERROR(driver_->SynchronizeStream(stream_, name));
+    warmed_[entry] = true;
+    return OkStatus();
+  }
   if (graph_execs_[entry] == nullptr) {
     // Captured once: every pointer and parameter of the plan is fixed at load, so the graph
     // stays valid for the program's life.
-    LOOM_RETURN_IF_ERROR(driver_->BeginCapture(stream_, name));
-    Status enqueued = EnqueuePlan(entry);
-    Result<CUgraph> graph = driver_->EndCapture(stream_, name);
-    if (!enqueued.ok()) {
-      if (graph.ok()) driver_->DestroyGraph(*graph, nullptr);
-      return enqueued;
-    }
-    LOOM_RETURN_IF_ERROR(graph.status());
-    Result<CUgraphExec> exec = driver_->Instantiate(*graph, name);
-    if (!exec.ok()) {
-      driver_->DestroyGraph(*graph, nullptr);
-      return exec.status();
-    }
-    graphs_[entry] = *graph;
-    graph_execs_[entry] = *exec;
+    LOOM_RETURN_IF_ERROR(Capture([&] { return EnqueuePlan(entry); }, name, &graphs_[entry],
+                                 &graph_execs_[entry]));
   }
   LOOM_RETURN_IF_ERROR(driver_->LaunchGraph(graph_execs_[entry], stream_, name));
   ++graph_launches_;
   return driver_->SynchronizeStream(stream_, name);
+}
+
+Status CudaExecutor::Capture(const std::function<Status()>& enqueue, const std::string& what,
+                             CUgraph* graph, CUgraphExec* exec) {
+  LOOM_RETURN_IF_ERROR(driver_->BeginCapture(stream_, what));
+  Status enqueued = enqueue();
+  // The capture ends whatever happened, so the stream is usable after an error.
+  Result<CUgraph> captured = driver_->EndCapture(stream_, what);
+  if (!enqueued.ok() || !captured.ok()) {
+    if (captured.ok()) driver_->DestroyGraph(*captured, nullptr);
+    return enqueued.ok() ? captured.status() : enqueued;
+  }
+  Result<CUgraphExec> instantiated = driver_->Instantiate(*captured, what);
+  if (!instantiated.ok()) {
+    driver_->DestroyGraph(*captured, nullptr);
+    return instantiated.status();
+  }
+  *graph = *captured;
+  *exec = *instantiated;
+  return OkStatus();
 }
 
 Status CudaExecutor::RunChain(const std::vector<int>& entries,
@@ -395,42 +412,27 @@ Status CudaExecutor::RunChain(const std::vector<int>& entries,
       slots(entry.outputs(), &chain->outputs.emplace_back());
     }
     LOOM_ASSIGN_OR_RETURN(chain->staging, driver_->Alloc(staged, what + " staging"));
-    const CUdeviceptr staging = chain->staging;
-    auto capture = [&]() -> Status {
-      for (uint32_t a : zero_arenas) {
-        LOOM_RETURN_IF_ERROR(driver_->Fill8Async(arenas_[a], 0, arena_sizes_[a], stream_, what));
-      }
-      for (size_t i = 0; i < entries.size(); ++i) {
-        for (const Chain::Slot& s : chain->inputs[i]) {
-          LOOM_RETURN_IF_ERROR(driver_->CopyOnDeviceAsync(s.device, staging + s.staging, s.bytes, stream_, what));
-        }
-        LOOM_RETURN_IF_ERROR(EnqueuePlan(entries[i]));
-        for (const Chain::Slot& s : chain->outputs[i]) {
-          LOOM_RETURN_IF_ERROR(driver_->CopyOnDeviceAsync(staging + s.staging, s.device, s.bytes, stream_, what));
-        }
-      }
-      return OkStatus();
-    };
-    Status status = driver_->BeginCapture(stream_, what);
-    if (status.ok()) {
-      Status enqueued = capture();
-      Result<CUgraph> graph = driver_->EndCapture(stream_, what);
-      if (graph.ok()) chain->graph = *graph;
-      status = enqueued.ok() ? graph.status() : enqueued;
-    }
-    if (status.ok()) {
-      Result<CUgraphExec> exec = driver_->Instantiate(chain->graph, what);
-      if (exec.ok()) chain->exec = *exec;
-      status = exec.status();
-    }
-    if (!status.ok()) {
-      driver_->DestroyGraph(chain->graph, nullptr);
-      driver_->Free(chain->staging);
-      return status;
-    }
     found = chains_.emplace(key, std::move(chain)).first;
   }
   Chain& chain = *found->second;
+  // The step on the stream: zero-fill, then each plan between its copies in and out.
+  auto step = [&]() -> Status {
+    for (uint32_t a : zero_arenas) {
+      LOOM_RETURN_IF_ERROR(driver_->Fill8Async(arenas_[a], 0, arena_sizes_[a], stream_, what));
+    }
+    for (size_t i = 0; i < entries.size(); ++i) {
+      for (const Chain::Slot& s : chain.inputs[i]) {
+        LOOM_RETURN_IF_ERROR(driver_->CopyOnDeviceAsync(s.device, chain.staging + s.staging,
+                                                        s.bytes, stream_, what));
+      }
+      LOOM_RETURN_IF_ERROR(EnqueuePlan(entries[i]));
+      for (const Chain::Slot& s : chain.outputs[i]) {
+        LOOM_RETURN_IF_ERROR(driver_->CopyOnDeviceAsync(chain.staging + s.staging, s.device,
+                                                        s.bytes, stream_, what));
+      }
+    }
+    return OkStatus();
+  };
   for (size_t i = 0; i < entries.size(); ++i) {
     for (size_t k = 0; k < chain.inputs[i].size(); ++k) {
       const Chain::Slot& s = chain.inputs[i][k];
@@ -438,8 +440,14 @@ Status CudaExecutor::RunChain(const std::vector<int>& entries,
                                                       s.bytes, stream_, what + " inputs"));
     }
   }
-  LOOM_RETURN_IF_ERROR(driver_->LaunchGraph(chain.exec, stream_, what));
-  ++graph_launches_;
+  if (!chain.warmed || !options_.graphs) {
+    LOOM_RETURN_IF_ERROR(step());  // eager the first time, as Run
+    chain.warmed = true;
+  } else {
+    if (chain.exec == nullptr) LOOM_RETURN_IF_ERROR(Capture(step, what, &chain.graph, &chain.exec));
+    LOOM_RETURN_IF_ERROR(driver_->LaunchGraph(chain.exec, stream_, what));
+    ++graph_launches_;
+  }
   for (size_t i = 0; i < entries.size(); ++i) {
     for (size_t k = 0; k < chain.outputs[i].size(); ++k) {
       const Chain::Slot& s = chain.outputs[i][k];

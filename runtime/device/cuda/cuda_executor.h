@@ -7,7 +7,8 @@
 //  - attention forward and backward through the runtime's own FlashAttention-2 kernels
 //    (runtime/device/cuda/kernels), embedded in the runtime as a fatbin;
 //  - copies and fills as async driver calls;
-//  - each entry point's whole plan captured once into a CUDA graph and replayed after.
+//  - each entry point's whole plan run eagerly once (libraries and lazily loaded kernels
+//    initialize outside any capture), then captured into a CUDA graph and replayed.
 // Every command is prepared at load (functions resolved, kernel parameters laid out, GEMM
 // algorithms chosen), so a run only enqueues, and a bad bundle fails at load, not mid-step.
 //
@@ -29,7 +30,8 @@
 namespace loom::rt::cuda {
 
 struct CudaExecutorOptions {
-  // Capture each entry point's plan into a CUDA graph on its first run and replay it after.
+  // Capture each entry point's plan into a CUDA graph on its second run (the first is eager)
+  // and replay it after.
   bool graphs = true;
 };
 
@@ -66,7 +68,7 @@ class CudaExecutor {
   // outputs copied out right after (entry points share arenas, so a later plan may overwrite an
   // earlier one's inputs or outputs). `inputs[i]` holds the bytes of entries[i]'s inputs in
   // signature order; the outputs come back the same way. Captured on the first call with a
-  // given chain, replayed after: one graph launch and one wait per step.
+  // given chain after one eager run, replayed after: one graph launch and one wait per step.
   Status RunChain(const std::vector<int>& entries, const std::vector<uint32_t>& zero_arenas,
                   const std::vector<std::vector<const void*>>& inputs,
                   const std::vector<std::vector<void*>>& outputs);
@@ -90,6 +92,9 @@ class CudaExecutor {
   Status Prepare(const Bundle& bundle);
   Status Enqueue(const Prepared& command);
   Status EnqueuePlan(int entry);
+  // Captures what `enqueue` puts on the stream into *graph and instantiates it as *exec.
+  Status Capture(const std::function<Status()>& enqueue, const std::string& what, CUgraph* graph,
+                 CUgraphExec* exec);
 
   const Bundle* bundle_ = nullptr;
   CudaExecutorOptions options_;
@@ -108,6 +113,7 @@ class CudaExecutor {
   std::vector<std::vector<std::unique_ptr<Prepared>>> plans_;  // by entry point, by command
   std::vector<CUgraph> graphs_;
   std::vector<CUgraphExec> graph_execs_;
+  std::vector<bool> warmed_;  // by entry point: has run once eagerly
   struct Chain;
   std::map<std::string, std::unique_ptr<Chain>> chains_;  // by entries and zeroed arenas
   int64_t graph_launches_ = 0;
