@@ -2,13 +2,15 @@
 # The GPU check (DESIGN.md §8, GPU tier), run ON the device machine, from the repository root
 # with the pack carried (the `gpu-pack` target builds it; tools/gpu/README.md):
 #   bash tools/gpu/check.sh PACK        (or, inside the pack: bash check.sh .)
-# In one call of at most LOOM_GPU_CHECK_TIMEOUT seconds (default 280):
+# In one call of at most LOOM_GPU_CHECK_TIMEOUT seconds (default 250, every timeout's grace
+# included, so the whole call stays under 5 minutes):
 #  1. `loom-run devices`: the GPU, its driver, cuBLASLt, NCCL, the attention kernels;
-#  2. loom-gpu-check on PACK/cases: every core op, the tiny Llama's @forward, @grad_step and
-#     @apply_step (then every parameter and optimizer arena), and the bench cases, on the GPU
-#     against the same bundles' host kernels on the CPU; the bench cases' kernels and library
-#     calls timed against a same-run device-to-device copy;
-#  3. ptx_check on the tiny Llama (first): every generated kernel launch alone, GPU against CPU;
+#  2. ptx_check on the tiny Llama: every generated kernel launch alone, GPU against CPU;
+#  3. loom-gpu-check on PACK/cases: every core op, the tiny Llama's @forward, @grad_step and
+#     @apply_step and its chained training step (then every parameter and optimizer arena), and
+#     the bench cases, on the GPU (eager, captured, replayed) against the same bundles' host
+#     kernels on the CPU; the bench cases' kernels and library calls timed against a same-run
+#     device-to-device copy;
 #  4. the same attention, RMSNorm, GEMMs and copy in PyTorch where the machine has it with CUDA
 #     (torch_anchor.py);
 #  5. a short summary table: agreement, step times, loom's and PyTorch's timings side by side.
@@ -16,7 +18,7 @@
 # ptx_check's, 124 when time ran out. Everything also goes to $OUT/gpu_check.log when $OUT is set.
 set -uo pipefail
 pack=${1:-gpu-pack}
-limit=${LOOM_GPU_CHECK_TIMEOUT:-280}
+limit=${LOOM_GPU_CHECK_TIMEOUT:-250}
 start=$SECONDS
 if [ ! -f "$pack/bin/loom-gpu-check.xz" ] || [ ! -d "$pack/cases" ]; then
   echo "check.sh: $pack is not a GPU pack (build the gpu-pack target, then carry it)" >&2
@@ -58,26 +60,28 @@ fi
 log=${OUT:+$OUT/gpu_check.log}
 log=${log:-/dev/null}
 left() { echo $((limit - (SECONDS - start))); }
+# A timeout for the next step: what is left minus `reserve`, at least 5 s.
+budget() { local t=$(( $(left) - $1 )); echo $(( t < 5 ? 5 : t )); }
 
 {
-  echo "== $(date -u +%FT%TZ) $(uname -m) $(nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader 2>/dev/null || echo 'nvidia-smi: not available')"
+  echo "== $(date -u +%FT%TZ) $(uname -m) $(timeout 20 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader 2>/dev/null || echo 'nvidia-smi: not available')"
   echo "== pack: $(tr '\n' ' ' < "$pack/PACK_INFO" 2>/dev/null)"
   echo "== loom-run devices"
-  "$bin/loom-run" devices
+  timeout --kill-after=5 30 "$bin/loom-run" devices
 } 2>&1 | tee "$log"
 
 # Each generated kernel of the tiny Llama alone first (a long per-kernel table), then the cases.
 prc=0
 if [ -d "$pack/cases/model_tiny" ]; then
   echo "== ptx_check $pack/cases/model_tiny (each generated kernel launch alone, GPU against CPU)" | tee -a "$log"
-  timeout --kill-after=10 "$(( limit / 3 ))" "$bin/ptx_check" "$pack/cases/model_tiny" \
+  timeout --kill-after=5 "$(( limit / 3 ))" "$bin/ptx_check" "$pack/cases/model_tiny" \
     --threads 8 --reps 50 2>&1 | tee "$lib/ptx_check.log" | tee -a "$log"
   prc=${PIPESTATUS[0]}
 fi
 
 echo "== loom-gpu-check $pack/cases" | tee -a "$log"
 gpu_log=$(mktemp /tmp/loom-gpu-check.XXXXXX)
-timeout --kill-after=10 "$(( $(left) - 25 ))" "$bin/loom-gpu-check" "$pack/cases" --reps 20 2>&1 \
+timeout --kill-after=5 "$(budget 30)" "$bin/loom-gpu-check" "$pack/cases" --reps 20 2>&1 \
   | tee "$gpu_log" | tee -a "$log"
 rc=${PIPESTATUS[0]}
 [ $rc -eq 124 ] && echo "check.sh: loom-gpu-check ran out of time" | tee -a "$log"
@@ -86,7 +90,7 @@ rc=${PIPESTATUS[0]}
 torch_log=$(mktemp /tmp/loom-torch.XXXXXX)
 if [ "$(left)" -gt 15 ] && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2> /dev/null; then
   echo "== PyTorch anchors (torch_anchor.py, the bench cases' shapes)" | tee -a "$log"
-  timeout --kill-after=5 "$(( $(left) - 5 ))" python3 "$(dirname "$0")/torch_anchor.py" 2>&1 \
+  timeout --kill-after=5 "$(budget 8)" python3 "$(dirname "$0")/torch_anchor.py" 2>&1 \
     | tee "$torch_log" | tee -a "$log"
 else
   echo "== PyTorch anchors: skipped (no torch with CUDA on this machine, or no time left)" | tee -a "$log"

@@ -38,8 +38,12 @@ find_tool() {  # the first of BUILD/bin/NAME, BUILD/**/NAME
   echo "prepare.sh: no $1 in $build (build it first)" >&2
   exit 1
 }
+# One assignment each: a missing tool stops the script here (set -e), before any compiling.
 loomc=$(find_tool loomc)
-tools=("$(find_tool loom-gpu-check)" "$(find_tool ptx_check)" "$(find_tool loom-run)")
+gpu_check=$(find_tool loom-gpu-check)
+ptx_check=$(find_tool ptx_check)
+loom_run=$(find_tool loom-run)
+tools=("$gpu_check" "$ptx_check" "$loom_run")
 
 rm -rf "$pack"
 mkdir -p "$pack/bin" "$pack/lib/fallback" "$pack/cases"
@@ -125,9 +129,10 @@ if [ -f "$pack/cases/model_tiny/kernels.ptx" ]; then
   "$ptxas" -arch=sm_90 -v "$pack/cases/model_tiny/kernels.ptx" -o /dev/null > "$pack/ptxas.log" 2>&1 \
     || { cat "$pack/ptxas.log" >&2; echo "prepare.sh: ptxas refused model_tiny's kernels.ptx" >&2; exit 1; }
   kernels=$(grep -c "^ptxas info *: Compiling entry function" "$pack/ptxas.log" || true)
-  spilling=$(grep -E "bytes spill (stores|loads)|bytes stack frame" "$pack/ptxas.log" \
+  # Nonzero stack, spills, or local memory (ptxas reports "N bytes lmem" only when there is some).
+  spilling=$({ grep -E "bytes spill (stores|loads)|bytes stack frame|bytes lmem" "$pack/ptxas.log" || true; } \
                | { grep -Ev "^ *0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads" || true; } \
-               | wc -l)
+               | { grep -Ev "[^0-9]0 bytes lmem" || true; } | wc -l)
   echo "ptxas model_tiny: $kernels kernels, $spilling with stack, spills or local memory" >> "$pack/PACK_INFO"
   [ "$spilling" -eq 0 ] || { cat "$pack/ptxas.log" >&2; echo "prepare.sh: model_tiny's kernels spill" >&2; exit 1; }
 fi

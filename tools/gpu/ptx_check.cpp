@@ -712,7 +712,7 @@ int Main(int argc, char** argv) {
   }
   std::string ptx((std::istreambuf_iterator<char>(ptx_file)), std::istreambuf_iterator<char>());
 
-  Result<std::unique_ptr<CudaDriver>> driver = CudaDriver::Open(options.cuda_library);
+  Result<std::shared_ptr<CudaDriver>> driver = CudaDriver::Open(options.cuda_library);
   if (!driver.ok()) return Fail(driver.status(), kExitCuda);
   std::cout << "device: " << (*driver)->device_name() << " (sm_" << (*driver)->compute_capability()
             << "), driver API " << (*driver)->driver_version() << "\n";

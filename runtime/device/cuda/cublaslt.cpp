@@ -109,13 +109,12 @@ GemmPlan::~GemmPlan() {
 
 Result<std::unique_ptr<GemmPlan>> CublasLt::Plan(const loom::bundle::LibraryCall& call,
                                                  size_t workspace_bytes, CUdeviceptr a,
-                                                 CUdeviceptr b, CUdeviceptr c,
+                                                 CUdeviceptr b, CUdeviceptr c, CUdeviceptr bias,
                                                  const std::string& where) {
   std::unique_ptr<GemmPlan> plan(new GemmPlan());
   plan->api_ = api_.get();
   plan->alpha_ = call.alpha();
   plan->beta_ = call.beta();
-  plan->bias_ = call.bias();
   plan->where_ = where;
   const int64_t m = call.m(), n = call.n(), k = call.k();
   if (m == 0 || n == 0) {
@@ -151,6 +150,11 @@ Result<std::unique_ptr<GemmPlan>> CublasLt::Plan(const loom::bundle::LibraryCall
     LOOM_RETURN_IF_ERROR(check(api.cublasLtMatmulDescSetAttribute(plan->desc_, kDescBiasDataType,
                                                                   &bias_type, sizeof(bias_type)),
                                "cublasLtMatmulDescSetAttribute(BIAS_DATA_TYPE)"));
+    void* bias_pointer = reinterpret_cast<void*>(bias);
+    LOOM_RETURN_IF_ERROR(check(api.cublasLtMatmulDescSetAttribute(plan->desc_, kDescBiasPointer,
+                                                                  &bias_pointer,
+                                                                  sizeof(bias_pointer)),
+                               "cublasLtMatmulDescSetAttribute(BIAS_POINTER)"));
   }
   // Column-major layouts of the same bytes: stored rows x cols (row-major) is cols x rows.
   // Our B is k x n (n x k stored when trans_b): as cuBLASLt's A it is stored-cols x stored-rows.
@@ -214,15 +218,8 @@ Result<std::unique_ptr<GemmPlan>> CublasLt::Plan(const loom::bundle::LibraryCall
 }
 
 Status CublasLt::Run(const GemmPlan& plan, CUdeviceptr a, CUdeviceptr b, CUdeviceptr c,
-                     CUdeviceptr bias, CUdeviceptr workspace, size_t workspace_bytes,
-                     CUstream stream) {
+                     CUdeviceptr workspace, size_t workspace_bytes, CUstream stream) {
   if (plan.empty_) return OkStatus();
-  if (plan.bias_) {
-    void* bias_pointer = reinterpret_cast<void*>(bias);
-    LOOM_RETURN_IF_ERROR(Check(api_->cublasLtMatmulDescSetAttribute(
-                                   plan.desc_, kDescBiasPointer, &bias_pointer, sizeof(bias_pointer)),
-                               "cublasLtMatmulDescSetAttribute(BIAS_POINTER) (" + plan.where_ + ")"));
-  }
   if (workspace_bytes < plan.workspace_needed_) {
     return MakeStatus(StatusCode::kInternal, plan.where_, ": the GEMM needs ",
                       plan.workspace_needed_, " bytes of workspace, ", workspace_bytes, " given");

@@ -39,14 +39,16 @@ class CublasLt {
   size_t version() const { return version_; }
 
   // Plans `call` (a validated GEMM_F32) for `workspace_bytes` of workspace, its operands at
-  // device addresses `a`, `b` and `c` (only their alignment matters: cuBLASLt otherwise assumes
-  // 256-byte aligned operands, and a GEMM over one batch of a tensor starts anywhere 4-byte
-  // aligned); `where` names the command in errors (e.g. "forward plan[3]").
+  // device addresses `a`, `b`, `c` and `bias` (0 without one). The algorithm is chosen for
+  // their alignment: cuBLASLt otherwise assumes 256-byte aligned operands, a GEMM over one batch
+  // of a tensor starts anywhere 4-byte aligned, and the heuristic reads the alignment of the
+  // bias pointer set on the descriptor, which is therefore set here, once. `where` names the
+  // command in errors (e.g. "forward plan[3]").
   Result<std::unique_ptr<GemmPlan>> Plan(const loom::bundle::LibraryCall& call,
                                          size_t workspace_bytes, CUdeviceptr a, CUdeviceptr b,
-                                         CUdeviceptr c, const std::string& where);
-  // Enqueues C = alpha op(A) op(B) + beta C (+ bias) on `stream`.
-  Status Run(const GemmPlan& plan, CUdeviceptr a, CUdeviceptr b, CUdeviceptr c, CUdeviceptr bias,
+                                         CUdeviceptr c, CUdeviceptr bias, const std::string& where);
+  // Enqueues C = alpha op(A) op(B) + beta C (+ the planned bias) on `stream`.
+  Status Run(const GemmPlan& plan, CUdeviceptr a, CUdeviceptr b, CUdeviceptr c,
              CUdeviceptr workspace, size_t workspace_bytes, CUstream stream);
 
  private:
@@ -79,7 +81,6 @@ class GemmPlan {
   uint64_t algo_[8] = {};     // cublasLtMatmulAlgo_t
   size_t workspace_needed_ = 0;
   float alpha_ = 1, beta_ = 0;
-  bool bias_ = false;
   bool empty_ = false;        // m or n is 0: nothing to do
   std::string where_;
 };

@@ -69,9 +69,9 @@ TEST(CublasLt, RowMajorGemmOnTheColumnMajorApi) {
     ASSERT_TRUE((*driver)->CopyToDevice(pb, b.data(), 4 * b.size(), "b").ok());
     ASSERT_TRUE((*driver)->CopyToDevice(pc, cm.data(), 4 * cm.size(), "c").ok());
     ASSERT_TRUE((*driver)->CopyToDevice(pbias, bias.data(), 4 * bias.size(), "bias").ok());
-    auto plan = (*lt)->Plan(call, 0, pa, pb, pc, "test");
+    auto plan = (*lt)->Plan(call, 0, pa, pb, pc, c.bias ? pbias : 0, "test");
     ASSERT_TRUE(plan.ok()) << plan.status().message();
-    ASSERT_TRUE((*lt)->Run(**plan, pa, pb, pc, pbias, 0, 0, nullptr).ok());
+    ASSERT_TRUE((*lt)->Run(**plan, pa, pb, pc, 0, 0, nullptr).ok());
     std::vector<float> got(cm.size());
     ASSERT_TRUE((*driver)->CopyToHost(got.data(), pc, 4 * got.size(), "c").ok());
     for (int64_t i = 0; i < c.m; ++i) {
@@ -103,7 +103,7 @@ TEST(CublasLt, KZeroIsRefusedClearly) {
   call.set_lda(1);
   call.set_ldb(2);
   call.set_ldc(2);
-  auto plan = (*lt)->Plan(call, 0, 0, 0, 0, "forward plan[4]");
+  auto plan = (*lt)->Plan(call, 0, 0, 0, 0, 0, "forward plan[4]");
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("forward plan[4]: a GEMM with k = 0"), std::string::npos);
 }

@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <vector>
 
 namespace loom::rt::cuda {
@@ -73,12 +75,16 @@ struct CudaDriver::Api {
   CUresult (*cuGetErrorString)(CUresult, const char**);
 };
 
-Result<std::unique_ptr<CudaDriver>> CudaDriver::Open(const std::string& requested) {
+Result<std::shared_ptr<CudaDriver>> CudaDriver::Open(const std::string& requested) {
   std::string library = requested;
   if (library.empty()) {
     const char* override_path = std::getenv("LOOM_CUDA_DRIVER");
     library = override_path != nullptr && *override_path ? override_path : "libcuda.so.1";
   }
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<CudaDriver>> open;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (std::shared_ptr<CudaDriver> shared = open[library].lock()) return shared;
   void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = dlerror();
@@ -87,7 +93,7 @@ Result<std::unique_ptr<CudaDriver>> CudaDriver::Open(const std::string& requeste
                       "(dlopen: ",
                       why ? why : "unknown error", "); on a machine without a GPU use --device cpu");
   }
-  std::unique_ptr<CudaDriver> driver(new CudaDriver());
+  std::shared_ptr<CudaDriver> driver(new CudaDriver());
   driver->handle_ = handle;
   driver->api_ = std::make_unique<Api>();
   Api& api = *driver->api_;
@@ -166,6 +172,7 @@ Result<std::unique_ptr<CudaDriver>> CudaDriver::Open(const std::string& requeste
   LOOM_RETURN_IF_ERROR(driver->Check(
       api.cuDevicePrimaryCtxRetain(&driver->context_, driver->device_), "cuDevicePrimaryCtxRetain"));
   LOOM_RETURN_IF_ERROR(driver->Check(api.cuCtxSetCurrent(driver->context_), "cuCtxSetCurrent"));
+  open[library] = driver;
   return driver;
 }
 

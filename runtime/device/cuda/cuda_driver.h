@@ -42,7 +42,9 @@ class CudaDriver {
   // dlopens `library` (libcuda.so.1 unless LOOM_CUDA_DRIVER names another, which tests use for
   // a stand-in), resolves the entry points, initializes the driver and makes device 0's primary
   // context current. kNotFound with "libcuda.so.1 not found ..." when there is no driver.
-  static Result<std::unique_ptr<CudaDriver>> Open(const std::string& library = "");
+  // Holders of the same library share one driver, so the primary context (and what lives in
+  // it) is made once while any program holds it, not once per program.
+  static Result<std::shared_ptr<CudaDriver>> Open(const std::string& library = "");
   ~CudaDriver();
   CudaDriver(const CudaDriver&) = delete;
   CudaDriver& operator=(const CudaDriver&) = delete;

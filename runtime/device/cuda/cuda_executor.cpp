@@ -194,14 +194,15 @@ Status CudaExecutor::Prepare(const Bundle& bundle) {
               LOOM_ASSIGN_OR_RETURN(workspace_, driver_->Alloc(kGemmWorkspaceBytes, "GEMM workspace"));
               workspace_bytes_ = kGemmWorkspaceBytes;
             }
-            LOOM_ASSIGN_OR_RETURN(prepared->gemm,
-                                  libraries_->cublaslt->Plan(call, workspace_bytes_, args[0],
-                                                             args[1], args[2], prepared->where));
             prepared->kind = Prepared::kGemm;
             prepared->a = args[0];
             prepared->b = args[1];
             prepared->c = args[2];
             prepared->bias = call.bias() ? args[3] : 0;
+            LOOM_ASSIGN_OR_RETURN(prepared->gemm,
+                                  libraries_->cublaslt->Plan(call, workspace_bytes_, prepared->a,
+                                                             prepared->b, prepared->c,
+                                                             prepared->bias, prepared->where));
             break;
           }
           // The attention routines.
@@ -220,9 +221,13 @@ Status CudaExecutor::Prepare(const Bundle& bundle) {
             KernelCall kernel_call;
             kernel_call.name = launch.kernel;
             LOOM_ASSIGN_OR_RETURN(kernel_call.fn, driver_->Function(attention_, launch.kernel));
-            if (launch.dynamic_shared_bytes > kDefaultSharedLimit) {
-              LOOM_RETURN_IF_ERROR(driver_->SetMaxDynamicShared(
-                  kernel_call.fn, static_cast<int>(launch.dynamic_shared_bytes), launch.kernel));
+            // One function serves every call up to its head-dim bound, with shared memory
+            // sized by each call's dims: the cap only ever grows to the largest call's.
+            int& cap = dynamic_shared_[kernel_call.fn];
+            if (launch.dynamic_shared_bytes > kDefaultSharedLimit &&
+                static_cast<int>(launch.dynamic_shared_bytes) > cap) {
+              cap = static_cast<int>(launch.dynamic_shared_bytes);
+              LOOM_RETURN_IF_ERROR(driver_->SetMaxDynamicShared(kernel_call.fn, cap, launch.kernel));
             }
             for (int d = 0; d < 3; ++d) {
               kernel_call.grid[d] = launch.grid[d];
@@ -291,7 +296,9 @@ Status CudaExecutor::Prepare(const Bundle& bundle) {
   graphs_.assign(plans_.size(), nullptr);
   graph_execs_.assign(plans_.size(), nullptr);
   warmed_.assign(plans_.size(), false);
-  return OkStatus();
+  // The zero-fills and constant uploads above ran on the legacy stream, which the program's
+  // non-blocking stream does not wait for: they finish before the program is used.
+  return driver_->Synchronize("loading " + bundle.dir);
 }
 
 Status CudaExecutor::Enqueue(const Prepared& command) {
@@ -306,7 +313,7 @@ Status CudaExecutor::Enqueue(const Prepared& command) {
       return OkStatus();
     case Prepared::kGemm:
       return libraries_->cublaslt->Run(*command.gemm, command.a, command.b, command.c,
-                                       command.bias, workspace_, workspace_bytes_, stream_);
+                                       workspace_, workspace_bytes_, stream_);
     case Prepared::kCopy:
       return driver_->CopyOnDeviceAsync(command.dst, command.src, command.count, stream_,
                                         command.where);
@@ -357,7 +364,6 @@ Status CudaExecutor::Run(int entry, const Between* between) {
                                  &graph_execs_[entry]));
   }
   LOOM_RETURN_IF_ERROR(driver_->LaunchGraph(graph_execs_[entry], stream_, name));
-  ++graph_launches_;
   return driver_->SynchronizeStream(stream_, name);
 }
 
@@ -446,8 +452,7 @@ Status CudaExecutor::RunChain(const std::vector<int>& entries,
   } else {
     if (chain.exec == nullptr) LOOM_RETURN_IF_ERROR(Capture(step, what, &chain.graph, &chain.exec));
     LOOM_RETURN_IF_ERROR(driver_->LaunchGraph(chain.exec, stream_, what));
-    ++graph_launches_;
-  }
+    }
   for (size_t i = 0; i < entries.size(); ++i) {
     for (size_t k = 0; k < chain.outputs[i].size(); ++k) {
       const Chain::Slot& s = chain.outputs[i][k];
@@ -508,12 +513,6 @@ Result<double> CudaExecutor::TimeCopyUs(uint64_t bytes, int reps) {
   driver_->Free(*dst);
   LOOM_RETURN_IF_ERROR(status);
   return Median(std::move(times));
-}
-
-std::vector<std::string> CudaExecutor::LaunchedKernels(int entry, int index) const {
-  std::vector<std::string> names;
-  for (const KernelCall& call : plans_[entry][index]->launches) names.push_back(call.name);
-  return names;
 }
 
 Status CudaExecutor::Upload(uint32_t arena, uint64_t offset, const void* src, uint64_t bytes) {

@@ -73,18 +73,13 @@ class CudaExecutor {
                   const std::vector<std::vector<const void*>>& inputs,
                   const std::vector<std::vector<void*>>& outputs);
 
-  // How many graph launches have run.
-  int64_t graph_launches() const { return graph_launches_; }
-
   // Timings for tools (tools/gpu): the median, in microseconds, of `reps` runs of one command
   // of entry point `entry` on the arenas as they are (each between two events, after one
   // warm-up run), and of a device-to-device copy of `bytes` between two fresh buffers (the
   // bandwidth anchor a memory-bound kernel is compared with).
   Result<double> TimeCommandUs(int entry, int index, int reps);
   Result<double> TimeCopyUs(uint64_t bytes, int reps);
-  // Whether command `index` of entry point `entry` launches a kernel of the bundle's (the
-  // attention routines and GEMMs are library calls), and the names of what it launches.
-  std::vector<std::string> LaunchedKernels(int entry, int index) const;
+
 
  private:
   struct Prepared;
@@ -98,7 +93,7 @@ class CudaExecutor {
 
   const Bundle* bundle_ = nullptr;
   CudaExecutorOptions options_;
-  std::unique_ptr<CudaDriver> driver_;
+  std::shared_ptr<CudaDriver> driver_;
   CUstream stream_ = nullptr;
   std::vector<CUdeviceptr> arenas_;
   std::vector<uint64_t> arena_sizes_;
@@ -116,7 +111,7 @@ class CudaExecutor {
   std::vector<bool> warmed_;  // by entry point: has run once eagerly
   struct Chain;
   std::map<std::string, std::unique_ptr<Chain>> chains_;  // by entries and zeroed arenas
-  int64_t graph_launches_ = 0;
+  std::map<CUfunction, int> dynamic_shared_;  // the cap set on each attention kernel, in bytes
 };
 
 }  // namespace loom::rt::cuda
