@@ -85,7 +85,13 @@ Result<std::unique_ptr<CublasLt>> CublasLt::Open() {
     return MakeStatus(StatusCode::kUnsupported, tried, " lacks ", missing);
   }
   lt->version_ = api.cublasLtGetVersion();
-  LOOM_RETURN_IF_ERROR(lt->Check(api.cublasLtCreate(&lt->handle_), "cublasLtCreate"));
+  if (Status created = lt->Check(api.cublasLtCreate(&lt->handle_), "cublasLtCreate");
+      !created.ok()) {
+    // Typically no GPU or driver: the library itself loaded.
+    return Status(created.code(), tried + " (version " + std::to_string(lt->version_) +
+                                      ") loads, but " + created.message() +
+                                      " (it needs a GPU and the NVIDIA driver)");
+  }
   return lt;
 }
 
