@@ -1,17 +1,13 @@
 #include "runtime/device/cuda/cuda_attention.h"
 
-#include <cstring>
-
 #include "runtime/bundle/attention_args.h"
 #include "runtime/device/cuda/kernels/attention_fatbin.h"
-#include "runtime/device/cuda/kernels/attention_launch.h"
-#include "runtime/device/cuda/kernels/attention_params.h"
 
 namespace loom::rt::cuda {
 
-Result<std::vector<StructLaunch>> PlanAttentionCall(const loom::bundle::LibraryCall& call,
-                                                    const std::vector<CUdeviceptr>& args,
-                                                    const std::string& where) {
+Result<AttentionCall> PlanAttentionCall(const loom::bundle::LibraryCall& call,
+                                        const std::vector<CUdeviceptr>& args,
+                                        const std::string& where) {
   const auto& shape = call.attention();
   AttentionDims dims;
   dims.batch = shape.batch();
@@ -56,20 +52,7 @@ Result<std::vector<StructLaunch>> PlanAttentionCall(const loom::bundle::LibraryC
   if (!planned.ok()) {
     return Status(planned.status().code(), where + ": " + planned.status().message());
   }
-  std::vector<StructLaunch> launches;
-  for (const AttentionLaunch& launch : *planned) {
-    StructLaunch out;
-    out.kernel = launch.kernel;
-    for (int d = 0; d < 3; ++d) {
-      out.grid[d] = launch.grid[d];
-      out.block[d] = launch.block[d];
-    }
-    out.dynamic_shared_bytes = launch.dynamic_shared_bytes;
-    out.params.resize(sizeof(params));
-    std::memcpy(out.params.data(), &params, sizeof(params));
-    launches.push_back(std::move(out));
-  }
-  return launches;
+  return AttentionCall{std::move(planned).value(), params};
 }
 
 std::string_view AttentionKernelImage() { return AttentionFatbin(); }

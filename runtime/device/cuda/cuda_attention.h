@@ -12,25 +12,25 @@
 
 #include "runtime/base/status.h"
 #include "runtime/device/cuda/cuda_driver.h"
+#include "runtime/device/cuda/kernels/attention_launch.h"
+#include "runtime/device/cuda/kernels/attention_params.h"
 #include "runtime/schemas/bundle.pb.h"
 
 namespace loom::rt::cuda {
 
-// One kernel launch whose parameters are a single struct passed by value (`params`' bytes).
-struct StructLaunch {
-  std::string kernel;
-  int64_t grid[3] = {1, 1, 1};
-  int64_t block[3] = {1, 1, 1};
-  uint32_t dynamic_shared_bytes = 0;
-  std::vector<std::byte> params;
+// An attention call on the GPU: its launches (kernels/attention_launch.h), each taking
+// `params` as its single by-value parameter.
+struct AttentionCall {
+  std::vector<AttentionLaunch> launches;
+  AttentionKernelParams params;
 };
 
 // The launches of a validated attention call whose views are at device addresses `args` (in
 // the call's args order). kUnsupported naming `where` and the dim when the kernels do not
 // cover the shape (a head dim above 128).
-Result<std::vector<StructLaunch>> PlanAttentionCall(const loom::bundle::LibraryCall& call,
-                                                    const std::vector<CUdeviceptr>& args,
-                                                    const std::string& where);
+Result<AttentionCall> PlanAttentionCall(const loom::bundle::LibraryCall& call,
+                                        const std::vector<CUdeviceptr>& args,
+                                        const std::string& where);
 
 // The kernels' fatbin (sm_90 SASS + compute_90 PTX), embedded in the runtime at build time;
 // empty when the runtime was built without nvcc.

@@ -120,7 +120,6 @@ Status CudaExecutor::Prepare(const Bundle& bundle) {
     // larger ones (up to 4096) are page-granular allocations in practice, checked here.
     LOOM_ASSIGN_OR_RETURN(CUdeviceptr ptr, driver_->Alloc(arena.size_bytes(), "arena '" + arena.name() + "'"));
     arenas_.push_back(ptr);
-    arena_sizes_.push_back(arena.size_bytes());
     if (ptr % arena.alignment() != 0) {
       return MakeStatus(StatusCode::kUnsupported, "arena '", arena.name(), "' asks alignment ",
                         arena.alignment(), ", the device allocation is at ", ptr);
@@ -215,9 +214,10 @@ Status CudaExecutor::Prepare(const Bundle& bundle) {
             }
             LOOM_ASSIGN_OR_RETURN(attention_, driver_->LoadModule(image.data(), "attention kernels"));
           }
-          LOOM_ASSIGN_OR_RETURN(std::vector<StructLaunch> launches,
+          LOOM_ASSIGN_OR_RETURN(AttentionCall attention,
                                 PlanAttentionCall(call, args, prepared->where));
-          for (StructLaunch& launch : launches) {
+          const auto* param_bytes = reinterpret_cast<const std::byte*>(&attention.params);
+          for (const AttentionLaunch& launch : attention.launches) {
             KernelCall kernel_call;
             kernel_call.name = launch.kernel;
             LOOM_ASSIGN_OR_RETURN(kernel_call.fn, driver_->Function(attention_, launch.kernel));
@@ -234,7 +234,7 @@ Status CudaExecutor::Prepare(const Bundle& bundle) {
               kernel_call.block[d] = launch.block[d];
             }
             kernel_call.shared_bytes = launch.dynamic_shared_bytes;
-            kernel_call.storage = std::move(launch.params);
+            kernel_call.storage.assign(param_bytes, param_bytes + sizeof(attention.params));
             kernel_call.params.push_back(kernel_call.storage.data());
             prepared->launches.push_back(std::move(kernel_call));
           }
@@ -424,7 +424,8 @@ Status CudaExecutor::RunChain(const std::vector<int>& entries,
   // The step on the stream: zero-fill, then each plan between its copies in and out.
   auto step = [&]() -> Status {
     for (uint32_t a : zero_arenas) {
-      LOOM_RETURN_IF_ERROR(driver_->Fill8Async(arenas_[a], 0, arena_sizes_[a], stream_, what));
+      LOOM_RETURN_IF_ERROR(driver_->Fill8Async(
+          arenas_[a], 0, bundle_->manifest.arenas(a).size_bytes(), stream_, what));
     }
     for (size_t i = 0; i < entries.size(); ++i) {
       for (const Chain::Slot& s : chain.inputs[i]) {
@@ -528,7 +529,7 @@ Status CudaExecutor::Download(void* dst, uint32_t arena, uint64_t offset, uint64
 }
 
 Status CudaExecutor::ZeroArena(uint32_t arena) {
-  LOOM_RETURN_IF_ERROR(driver_->Fill8Async(arenas_[arena], 0, arena_sizes_[arena], stream_,
+  LOOM_RETURN_IF_ERROR(driver_->Fill8Async(arenas_[arena], 0, bundle_->manifest.arenas(arena).size_bytes(), stream_,
                                            bundle_->manifest.arenas(arena).name()));
   return driver_->SynchronizeStream(stream_, "zero-fill");
 }

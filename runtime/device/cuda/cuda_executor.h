@@ -96,7 +96,6 @@ class CudaExecutor {
   std::shared_ptr<CudaDriver> driver_;
   CUstream stream_ = nullptr;
   std::vector<CUdeviceptr> arenas_;
-  std::vector<uint64_t> arena_sizes_;
   CUmodule kernels_ = nullptr;
   CUmodule attention_ = nullptr;
   bool kernels_from_cubin_ = false;
