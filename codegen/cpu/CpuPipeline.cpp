@@ -7,6 +7,7 @@
 #include "passes/Lowering/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -150,12 +151,33 @@ unsigned bodyOps(Operation *op) {
   return generic ? static_cast<unsigned>(generic.getBody()->getOperations().size()) : 0;
 }
 
+/// Whether a generic's body computes something costlier than a few adds and
+/// multiplies: a division, a remainder, or a transcendental math op.
+bool hasCostlyOps(linalg::GenericOp generic) {
+  return llvm::any_of(generic.getBody()->getOperations(), [](Operation &op) {
+    if (isa<arith::DivFOp, arith::RemFOp, arith::DivSIOp, arith::DivUIOp, arith::RemSIOp,
+            arith::RemUIOp, arith::CeilDivSIOp, arith::FloorDivSIOp>(op))
+      return true;
+    return isa<math::MathDialect>(op.getDialect()) &&
+           !isa<math::AbsFOp, math::AbsIOp, math::CopySignOp, math::FmaOp, math::FloorOp,
+                math::CeilOp, math::RoundOp, math::RoundEvenOp, math::TruncOp>(op);
+  });
+}
+
 bool shouldFuse(OpOperand *operand) {
   Operation *producer = operand->get().getDefiningOp();
   Operation *consumer = operand->getOwner();
   if (!producer || !isa<linalg::GenericOp>(producer))
     return false;
   if (bodyOps(producer) + bodyOps(consumer) > kMaxFusedBodyOps)
+    return false;
+  // A producer that the consumer reads broadcast (over loops the producer
+  // lacks) would be recomputed at each of those iterations: a norm's
+  // 1 / sqrt(mean + eps) per element of its row instead of once per row, in
+  // f64. When that is costly it stays a small temporary (the same values).
+  auto generic = dyn_cast<linalg::GenericOp>(consumer);
+  if (generic && generic.getMatchingIndexingMap(operand).getNumResults() < generic.getNumLoops() &&
+      hasCostlyOps(cast<linalg::GenericOp>(producer)))
     return false;
   return producer->hasOneUse() || bodyOps(producer) <= kMaxDuplicatedProducerOps;
 }

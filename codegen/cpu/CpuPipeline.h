@@ -60,7 +60,9 @@ LogicalResult lowerLinalgToLLVM(ModuleOp module, const CpuLoweringOptions &optio
 /// linalg.generic is fused into the generics that read it, so a fused
 /// kernel's elementwise chain computes each element in registers instead of
 /// writing a full temporary per op (both backends; bounded so that diamonds
-/// of shared producers do not blow up the bodies).
+/// of shared producers do not blow up the bodies). A producer with a
+/// division or a transcendental that its reader would recompute over loops
+/// it lacks (a broadcast) stays a small temporary instead.
 LogicalResult fuseElementwiseOps(ModuleOp module);
 
 /// The first half: eliminate-empty-tensors, one-shot-bufferize and (with

@@ -7,6 +7,7 @@
 #include "codegen/cpu/KernelAbi.h"
 #include "codegen/cpu/LowPrecisionFloats.h"
 #include "codegen/cpu/SharedObjectLinker.h"
+#include "codegen/cuda/CooperativeReductions.h"
 #include "codegen/cuda/GpuKernelLowering.h"
 #include "codegen/tiling/WorkgroupTiling.h"
 
@@ -168,6 +169,9 @@ LogicalResult lowerKernelsToThreads(ModuleOp module, ArrayRef<KernelSignature> s
   if (failed(fuseElementwiseOps(module)))
     return failure();
   dump(options, "elementwise fusion", module);
+  for (auto fn : module.getOps<func::FuncOp>())
+    splitRowReductions(fn, kCudaBlockSize);
+  dump(options, "cooperative reductions", module);
   CpuLoweringOptions bufferization;
   bufferization.resultsAsOutParams = true;
   if (failed(bufferizeKernels(module, bufferization)))

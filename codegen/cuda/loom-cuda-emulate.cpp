@@ -1,6 +1,6 @@
 //===- loom-cuda-emulate.cpp - the CUDA lowering, run on the host ----------===//
 //
-//   loom-cuda-emulate IN.mlir -o KERNELS.so
+//   loom-cuda-emulate IN.mlir -o KERNELS.so [--print-ir-after-each-step]
 //
 // A test tool: compiles the kernels of IN.mlir (its nested module @kernels,
 // or IN.mlir itself when it holds only kernels, e.g. loomc --compile-to=fusion
@@ -31,6 +31,8 @@ static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional, llvm::cl::desc
                                             llvm::cl::Required);
 static llvm::cl::opt<std::string> outputFile("o", llvm::cl::desc("The kernels .so to write"),
                                              llvm::cl::Required);
+static llvm::cl::opt<bool> printIr("print-ir-after-each-step",
+                                   llvm::cl::desc("Print the IR after each step to stderr"));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
@@ -55,5 +57,10 @@ int main(int argc, char **argv) {
   for (auto nested : module->getOps<ModuleOp>())
     if (nested.getSymName() == loom::kKernelModuleName)
       kernels = nested;
-  return failed(loom::codegen::compileCudaKernelsForHostEmulation(kernels, outputFile)) ? 1 : 0;
+  loom::codegen::CudaCompileOptions options;
+  if (printIr)
+    options.irDump = &llvm::errs();
+  return failed(loom::codegen::compileCudaKernelsForHostEmulation(kernels, outputFile, options))
+             ? 1
+             : 0;
 }

@@ -42,9 +42,13 @@ for f in "$pack"/lib/*.xz; do
   [ -e "$f" ] || continue
   unxz_to "$f" "$lib/$(basename "${f%.xz}")" || { echo "check.sh: cannot unpack $f" >&2; exit 3; }
 done
-# cuBLASLt and NCCL from the machine's CUDA toolkit when the loader does not find them.
+# The driver, cuBLASLt and NCCL where the loader does not find them: the driver's mount
+# (/usr/local/nvidia under gVisor), the CUDA toolkit, then the pip wheels beside PyTorch.
 cuda_libs=""
-for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
+for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/local/cuda/lib64 \
+    /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13*/lib64 /usr/local/cuda-13*/lib \
+    /opt/torch/.venv/lib/python3*/site-packages/nvidia/cu13/lib \
+    /opt/torch/.venv/lib/python3*/site-packages/nvidia/*/lib; do
   [ -d "$d" ] && cuda_libs="$cuda_libs:$d"
 done
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}$cuda_libs"
@@ -66,6 +70,7 @@ budget() { local t=$(( $(left) - $1 )); echo $(( t < 5 ? 5 : t )); }
 {
   echo "== $(date -u +%FT%TZ) $(uname -m) $(timeout 20 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader 2>/dev/null || echo 'nvidia-smi: not available')"
   echo "== pack: $(tr '\n' ' ' < "$pack/PACK_INFO" 2>/dev/null)"
+  echo "== $(ldd --version 2>&1 | head -1) (the pack needs GLIBC_2.36)"
   echo "== loom-run devices"
   timeout --kill-after=5 30 "$bin/loom-run" devices
 } 2>&1 | tee "$log"
@@ -88,7 +93,7 @@ rc=${PIPESTATUS[0]}
 [ $rc -eq 0 ] && rc=$prc
 
 torch_log=$(mktemp /tmp/loom-torch.XXXXXX)
-if [ "$(left)" -gt 15 ] && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2> /dev/null; then
+if [ "$(left)" -gt 15 ] && timeout 30 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2> /dev/null; then
   echo "== PyTorch anchors (torch_anchor.py, the bench cases' shapes)" | tee -a "$log"
   timeout --kill-after=5 "$(budget 8)" python3 "$(dirname "$0")/torch_anchor.py" 2>&1 \
     | tee "$torch_log" | tee -a "$log"

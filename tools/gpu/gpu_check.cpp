@@ -482,7 +482,22 @@ void Report(const std::vector<CaseResult>& results, std::ostream& out) {
   }
 }
 
+// The errors after which a CUDA context cannot run anything more (cuda.h: "the process must be
+// terminated and relaunched").
+bool IsStickyCudaError(const std::string& error) {
+  for (const char* name : {"CUDA_ERROR_ILLEGAL_ADDRESS", "CUDA_ERROR_LAUNCH_FAILED",
+                           "CUDA_ERROR_ILLEGAL_INSTRUCTION", "CUDA_ERROR_MISALIGNED_ADDRESS",
+                           "CUDA_ERROR_INVALID_ADDRESS_SPACE", "CUDA_ERROR_INVALID_PC",
+                           "CUDA_ERROR_HARDWARE_STACK_ERROR", "CUDA_ERROR_LAUNCH_TIMEOUT"}) {
+    if (error.find(name) != std::string::npos) return true;
+  }
+  return false;
+}
+
 int Main(int argc, char** argv) {
+  // Line by line even into a pipe (check.sh tees it): a run killed by its timeout or by a
+  // driver fault keeps every line it printed.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   Result<Options> options = ParseOptions(argc, argv);
   if (!options.ok()) {
     std::cerr << "loom-gpu-check: " << options.status().message() << "\n" << kUsage;
@@ -501,7 +516,17 @@ int Main(int argc, char** argv) {
               << (ec ? " (" + ec.message() + ")" : "") << "\n";
     return kExitOther;
   }
-  std::sort(names.begin(), names.end());
+  // A kernel fault ends the run (a sticky error, below), so the cases go from the smallest
+  // (one op each) to the model, the benchmarks, and the hand-written attention kernels last.
+  auto order = [](const std::string& name) {
+    const int rank = name.find("attention") != std::string::npos ? 3
+                     : name.rfind("op_", 0) == 0                 ? 0
+                     : name.rfind("model_", 0) == 0              ? 1
+                                                                 : 2;
+    return std::make_pair(rank, name);
+  };
+  std::sort(names.begin(), names.end(),
+            [&](const std::string& a, const std::string& b) { return order(a) < order(b); });
   // One driver (and context) for the whole run, not one per case: the programs share it. Its
   // error, if any, is each case's (reported below).
   Result<std::shared_ptr<rt::cuda::CudaDriver>> driver = rt::cuda::CudaDriver::Open();
@@ -522,6 +547,13 @@ int Main(int argc, char** argv) {
     // Without a GPU nothing else can run: say so once.
     if (results.size() == 1 && !results[0].error.empty() &&
         results[0].error.find("libcuda.so.1 not found") != std::string::npos) {
+      break;
+    }
+    // A kernel fault leaves the context unusable: every later case would fail with it.
+    if (IsStickyCudaError(results.back().error)) {
+      std::cout << "loom-gpu-check: the CUDA context is lost after case " << name
+                << " (a kernel fault is sticky); the remaining " << names.size() - results.size()
+                << " case(s) are not run\n";
       break;
     }
   }

@@ -685,6 +685,9 @@ int CpuOnly(const Options& options, rt::Session& session, rt::Program& walker, c
 }
 
 int Main(int argc, char** argv) {
+  // Line by line even into a pipe (check.sh tees it): a run killed by its timeout or by a
+  // driver fault keeps every line it printed.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   Result<Options> parsed = ParseArgs(argc, argv);
   if (!parsed.ok()) {
     if (!parsed.status().message().empty()) std::cerr << "ptx_check: " << parsed.status().message() << "\n";

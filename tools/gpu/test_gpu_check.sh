@@ -10,7 +10,9 @@
 #    case must agree (exit 0). What only the device checks: SASS, libdevice and the real
 #    libraries (check.sh, run with the `run` tool where a session has a GPU).
 # 3. A planted error in one kernel of the tiny Llama is a MISMATCH naming the output (exit 1).
-# 4. Without a CUDA driver: exit 2, "libcuda.so.1 not found" and the hint to use --device cpu.
+# 4. The attention cases run last; a sticky kernel fault (a failing launch) stops the run at
+#    that case with exit 2.
+# 5. Without a CUDA driver: exit 2, "libcuda.so.1 not found" and the hint to use --device cpu.
 set -euo pipefail
 build=$1 work=$2 mock=$3 mock_cublaslt=$4
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -67,6 +69,15 @@ kernel=$(grep -m1 -o '^\.visible \.entry [A-Za-z0-9_]*' "$work/pack/cases/model_
 check corrupt.log LOOM_MOCK_CUDA_CORRUPT="$kernel"
 [ $rc -eq 1 ] || { cat "$work/corrupt.log"; fail "a corrupted $kernel exited $rc, not 1"; }
 grep -q "MISMATCH" "$work/corrupt.log" || fail "no MISMATCH for the corrupted $kernel"
+
+# A kernel fault is sticky on a real GPU: the run stops there, naming the case, and the
+# hand-written attention kernels come last so that a fault in them spares the other cases.
+grep -E '^(ok|MISMATCH|ERROR) +' "$work/all.log" | tail -1 | grep -q attention \
+  || fail "the attention cases do not run last"
+check sticky.log LOOM_MOCK_CUDA_FAIL=cuLaunchKernel
+[ $rc -eq 2 ] || { cat "$work/sticky.log"; fail "a failing launch exited $rc, not 2"; }
+grep -q "the CUDA context is lost after case" "$work/sticky.log" || fail "no stop after a sticky error"
+[ "$(grep -c '^ERROR ' "$work/sticky.log")" -eq 1 ] || fail "cases ran after a sticky error"
 
 set +e
 LOOM_CUDA_DRIVER=/nonexistent/libcuda.so.1 "$work/bin/loom-gpu-check" "$work/pack/cases" \

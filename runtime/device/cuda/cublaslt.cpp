@@ -203,16 +203,21 @@ Result<std::unique_ptr<GemmPlan>> CublasLt::Plan(const loom::bundle::LibraryCall
   }
   HeuristicResult result{};
   int found = 0;
+  int heuristic_status = kStatusSuccess;
   if (status.ok()) {
-    status = check(api.cublasLtMatmulAlgoGetHeuristic(handle_, plan->desc_, plan->layout_a_,
-                                                      plan->layout_b_, plan->layout_c_,
-                                                      plan->layout_c_, preference, 1, &result,
-                                                      &found),
-                   "cublasLtMatmulAlgoGetHeuristic");
+    heuristic_status = api.cublasLtMatmulAlgoGetHeuristic(handle_, plan->desc_, plan->layout_a_,
+                                                          plan->layout_b_, plan->layout_c_,
+                                                          plan->layout_c_, preference, 1, &result,
+                                                          &found);
+    status = check(heuristic_status, "cublasLtMatmulAlgoGetHeuristic");
   }
   api.cublasLtMatmulPreferenceDestroy(preference);
-  LOOM_RETURN_IF_ERROR(status);
-  if (found < 1 || result.state != kStatusSuccess) {
+  // The heuristic answers CUBLAS_STATUS_NOT_SUPPORTED when it has nothing for this GEMM: the
+  // same case as no result.
+  const bool no_algorithm = status.ok() ? found < 1 || result.state != kStatusSuccess
+                                        : heuristic_status == kStatusNotSupported;
+  if (!status.ok() && !no_algorithm) return status;
+  if (no_algorithm) {
     return MakeStatus(StatusCode::kUnsupported, where, ": cuBLASLt has no algorithm for this f32 "
                       "GEMM (m=", m, " n=", n, " k=", k, ", lda=", call.lda(), " ldb=", call.ldb(),
                       " ldc=", call.ldc(), call.bias() ? ", bias epilogue" : "", ")");

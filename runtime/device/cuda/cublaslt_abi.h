@@ -10,6 +10,7 @@
 namespace loom::rt::cuda::cublaslt_abi {
 
 constexpr int kStatusSuccess = 0;      // CUBLAS_STATUS_SUCCESS
+constexpr int kStatusNotSupported = 15; // CUBLAS_STATUS_NOT_SUPPORTED
 constexpr int kCompute32F = 68;        // CUBLAS_COMPUTE_32F: f32 math, no TF32 rounding
 constexpr int kR32F = 0;               // CUDA_R_32F
 constexpr int32_t kOpN = 0;            // CUBLAS_OP_N

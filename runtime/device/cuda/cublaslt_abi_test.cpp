@@ -9,6 +9,7 @@
 namespace abi = loom::rt::cuda::cublaslt_abi;
 
 static_assert(abi::kStatusSuccess == CUBLAS_STATUS_SUCCESS);
+static_assert(abi::kStatusNotSupported == CUBLAS_STATUS_NOT_SUPPORTED);
 static_assert(abi::kCompute32F == CUBLAS_COMPUTE_32F);
 static_assert(abi::kR32F == CUDA_R_32F);
 static_assert(abi::kOpN == CUBLAS_OP_N && abi::kOpT == CUBLAS_OP_T);

@@ -84,7 +84,12 @@ Result<std::shared_ptr<CudaDriver>> CudaDriver::Open(const std::string& requeste
   static std::mutex mutex;
   static std::map<std::string, std::weak_ptr<CudaDriver>> open;
   std::lock_guard<std::mutex> lock(mutex);
-  if (std::shared_ptr<CudaDriver> shared = open[library].lock()) return shared;
+  if (std::shared_ptr<CudaDriver> shared = open[library].lock()) {
+    // The context is current per thread: make it so on the thread asking now.
+    LOOM_RETURN_IF_ERROR(shared->Check(shared->api_->cuCtxSetCurrent(shared->context_),
+                                       "cuCtxSetCurrent"));
+    return shared;
+  }
   void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = dlerror();
