@@ -60,9 +60,9 @@ static void buildAutodiffPhase(OpPassManager &pm) {
 /// Target: everything after this knows what it compiles for. On cuda the
 /// later phases are the cpu's, reading the target: fusion takes the cuda
 /// capability table (cuBLASLt's bias epilogue, the kernel parameter limit),
-/// the plan makes a biased linear one GEMM, and the kernel strategies are the
-/// ones `--ptx` compiles today (a CPU workgroup is a GPU block of 512
-/// threads), so that the bundle's cubin and its host kernels.so run the same
+/// the plan makes a biased linear one GEMM, and the kernel strategies have
+/// GPU-sized grids (kernelStrategyOptions: a workgroup is a block of 512
+/// threads); the bundle's cubin and its host kernels.so run the same
 /// launches.
 static void buildTargetPhase(OpPassManager &pm, const PhaseOptions &options) {
   LoomSelectTargetPassOptions o;
@@ -72,6 +72,20 @@ static void buildTargetPhase(OpPassManager &pm, const PhaseOptions &options) {
 
 /// Bounds: static shapes only from here on.
 static void buildBoundsPhase(OpPassManager &pm) { pm.addPass(createLoomMaterializeBoundsPass()); }
+
+/// The grid of each kernel. The strategy's defaults are the CPU's (a workgroup
+/// of 65536 units of work amortizes waking a pool thread). A GPU block of 512
+/// threads wants about 16 units a thread, and many blocks: 132 SMs take 4 of
+/// them each at a time, so a kernel of 16M elements gets 2048 blocks instead
+/// of the CPU's 256, and an elementwise op of 1M elements 128 instead of 16.
+static LoomKernelStrategyPassOptions kernelStrategyOptions(StringRef target) {
+  LoomKernelStrategyPassOptions o;
+  if (target == "cuda") {
+    o.minWork = 8192;
+    o.maxWorkgroups = 16384;
+  }
+  return o;
+}
 
 /// Fusion: the plan is flat, so calls are inlined first (the private layer
 /// functions then go); the fusion policy forms loom.fusion regions under the
@@ -86,7 +100,7 @@ static void buildFusionPhase(OpPassManager &pm, const PhaseOptions &options) {
   fuse.explain = options.explainFusion;
   pm.addPass(createLoomFusePass(fuse));
   pm.addPass(createLoomFormDispatchesPass());
-  pm.addPass(createLoomKernelStrategyPass());
+  pm.addPass(createLoomKernelStrategyPass(kernelStrategyOptions(options.target)));
 }
 
 /// Codegen (the IR half): memory planning into the loomrt dialect. Kernel
