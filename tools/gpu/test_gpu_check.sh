@@ -10,7 +10,7 @@
 #    case must agree (exit 0). What only the device checks: SASS, libdevice and the real
 #    libraries (check.sh, run with the `run` tool where a session has a GPU).
 # 3. A planted error in one kernel of the tiny Llama is a MISMATCH naming the output (exit 1).
-# 4. The attention cases run last; a sticky kernel fault (a failing launch) stops the run at
+# 4. check.sh end to end with the stand-ins: exit 0 and its summary. The attention cases run last; a sticky kernel fault (a failing launch) stops the run at
 #    that case with exit 2.
 # 5. Without a CUDA driver: exit 2, "libcuda.so.1 not found" and the hint to use --device cpu.
 set -euo pipefail
@@ -69,6 +69,20 @@ kernel=$(grep -m1 -o '^\.visible \.entry [A-Za-z0-9_]*' "$work/pack/cases/model_
 check corrupt.log LOOM_MOCK_CUDA_CORRUPT="$kernel"
 [ $rc -eq 1 ] || { cat "$work/corrupt.log"; fail "a corrupted $kernel exited $rc, not 1"; }
 grep -q "MISMATCH" "$work/corrupt.log" || fail "no MISMATCH for the corrupted $kernel"
+
+# check.sh itself, as the device machine runs it (unpacking, library paths, ptx_check, the
+# summary), with the stand-ins.
+mkdir -p "$work/check-out"
+set +e
+env OUT="$work/check-out" LOOM_CUDA_DRIVER="$mock" LOOM_CUBLASLT="$mock_cublaslt" \
+  LOOM_MOCK_CUDA_BUNDLES="$bundles" bash "$work/pack/check.sh" "$work/pack" > "$work/check.log" 2>&1
+rc=$?
+set -e
+[ $rc -eq 0 ] || { cat "$work/check.log"; fail "check.sh exited $rc with the stand-ins"; }
+grep -A2 "^== summary" "$work/check.log" | grep -q "loom-gpu-check: $cases of $cases cases agree" \
+  || { cat "$work/check.log"; fail "check.sh's summary lacks the agreement line"; }
+grep -q "kernels launched; all agree with the CPU kernels" "$work/check-out/gpu_check.log" \
+  || fail "check.sh's log lacks ptx_check's agreement"
 
 # A kernel fault is sticky on a real GPU: the run stops there, naming the case, and the
 # hand-written attention kernels come last so that a fault in them spares the other cases.
