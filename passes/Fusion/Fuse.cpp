@@ -143,6 +143,7 @@ struct Fuse : mlir::loom::impl::LoomFusePassBase<Fuse> {
                   "independent scalar work shares a kernel", &op);
       lastScalar = groupOf[&op];
     }
+    mergeSiblings(groups, groupOf, policy);
     for (FusionGroup &g : groups)
       materialize(g, policy);
     if (!sortTopologically(&block))
@@ -167,6 +168,15 @@ struct Fuse : mlir::loom::impl::LoomFusePassBase<Fuse> {
     explainAt(at, (d.fuse ? "" : "no merge: ") + Twine(d.reason));
     if (!d.fuse)
       return;
+    moveMembers(groups, groupOf, into, from);
+  }
+
+  /// Group `from`'s members join group `into` (in block order); `from` is
+  /// left empty.
+  static void moveMembers(std::vector<FusionGroup> &groups,
+                          llvm::DenseMap<Operation *, unsigned> &groupOf, unsigned into,
+                          unsigned from) {
+    FusionGroup &a = groups[into], &b = groups[from];
     SmallVector<Operation *> all(a.members.begin(), a.members.end());
     llvm::append_range(all, b.members);
     llvm::sort(all, [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); });
@@ -175,6 +185,34 @@ struct Fuse : mlir::loom::impl::LoomFusePassBase<Fuse> {
     for (Operation *m : b.members)
       groupOf[m] = into;
     b.members.clear();
+  }
+
+  /// Merges sibling groups (FusionPolicy::siblingKey): each into the latest
+  /// earlier group of its key that the policy allows (q's rope and k's rope
+  /// of one layer; another layer's depend on them, which the policy sees).
+  void mergeSiblings(std::vector<FusionGroup> &groups,
+                     llvm::DenseMap<Operation *, unsigned> &groupOf, const FusionPolicy &policy) {
+    llvm::DenseMap<Value, SmallVector<unsigned>> byKey;
+    for (unsigned gid = 0; gid < groups.size(); ++gid) {
+      std::optional<Value> key = policy.siblingKey(groups[gid]);
+      if (!key)
+        continue;
+      SmallVector<unsigned> &earlier = byKey[*key];
+      bool merged = false;
+      for (unsigned into : llvm::reverse(earlier)) {
+        if (policy.siblingKey(groups[into]) != key)
+          continue; // already holds a sibling
+        FusionDecision d = policy.canMergeSiblings(groups[into], groups[gid]);
+        explainAt(groups[gid].members.front(), (d.fuse ? "" : "no merge: ") + Twine(d.reason));
+        if (!d.fuse)
+          continue;
+        moveMembers(groups, groupOf, into, gid);
+        merged = true;
+        break;
+      }
+      if (!merged)
+        earlier.push_back(gid);
+    }
   }
 
   /// The cheap producers a group recomputes, in block order.

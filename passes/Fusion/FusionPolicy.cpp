@@ -172,14 +172,10 @@ FusionDecision FusionPolicy::canJoin(const FusionGroup &group, Operation *op) co
   return {true, "an elementwise chain on " + shapeString(shape) + " in " + g};
 }
 
-FusionDecision FusionPolicy::canMerge(const FusionGroup &a, const FusionGroup &b,
-                                      StringRef why) const {
+std::optional<FusionDecision> FusionPolicy::mergeLimits(const FusionGroup &a,
+                                                        const FusionGroup &b,
+                                                        const std::string &names) const {
   auto no = [](const Twine &reason) { return FusionDecision{false, reason.str()}; };
-  std::string names = "groups " + std::to_string(a.id) + " and " + std::to_string(b.id);
-  if (a.closed || b.closed)
-    return no(names + ": a group that ends with a row reduction takes nothing more");
-  if (a.shape != b.shape)
-    return no(names + " compute on " + shapeString(a.shape) + " and " + shapeString(b.shape));
   if (a.members.size() + b.members.size() > caps.maxFusedOps)
     return no(names + " together exceed the " + caps.name.str() + " limit of " +
               std::to_string(caps.maxFusedOps) + " ops");
@@ -201,7 +197,50 @@ FusionDecision FusionPolicy::canMerge(const FusionGroup &a, const FusionGroup &b
     return no(names + " together would take " + std::to_string(inputs.size() + outputs.size()) +
               " buffers, the " + caps.name.str() + " limit is " +
               std::to_string(caps.maxKernelBuffers));
+  return std::nullopt;
+}
+
+FusionDecision FusionPolicy::canMerge(const FusionGroup &a, const FusionGroup &b,
+                                      StringRef why) const {
+  auto no = [](const Twine &reason) { return FusionDecision{false, reason.str()}; };
+  std::string names = "groups " + std::to_string(a.id) + " and " + std::to_string(b.id);
+  if (a.closed || b.closed)
+    return no(names + ": a group that ends with a row reduction takes nothing more");
+  if (a.shape != b.shape)
+    return no(names + " compute on " + shapeString(a.shape) + " and " + shapeString(b.shape));
+  if (std::optional<FusionDecision> refused = mergeLimits(a, b, names))
+    return *refused;
   return {true, names + " merge (" + why.str() + ")"};
+}
+
+std::optional<Value> FusionPolicy::siblingKey(const FusionGroup &group) const {
+  if (group.members.size() != 1)
+    return std::nullopt;
+  auto rope = dyn_cast<RopeOp>(group.members.front());
+  if (!rope)
+    return std::nullopt;
+  return rope.getPositions();
+}
+
+FusionDecision FusionPolicy::canMergeSiblings(const FusionGroup &a, const FusionGroup &b) const {
+  auto no = [](const Twine &reason) { return FusionDecision{false, reason.str()}; };
+  std::string names = "groups " + std::to_string(a.id) + " and " + std::to_string(b.id);
+  std::optional<Value> key = siblingKey(a);
+  if (!key || key != siblingKey(b))
+    return no(names + " are not ropes over the same positions");
+  // The rows of the merged kernel are the positions' dims: each rope's
+  // input must lead with them (a [B, S, H, D] layout over [B, S]).
+  ArrayRef<int64_t> rows = cast<ShapedType>(key->getType()).getShape();
+  for (const FusionGroup *g : {&a, &b}) {
+    ArrayRef<int64_t> shape = iterationShape(g->members.front());
+    if (shape.size() < rows.size() || shape.take_front(rows.size()) != rows)
+      return no(names + ": a rope input " + shapeString(shape) + " does not lead with its rows " +
+                shapeString(rows));
+  }
+  if (std::optional<FusionDecision> refused = mergeLimits(a, b, names))
+    return *refused;
+  return {true, names + " merge (ropes over the same positions " + shapeString(rows) +
+                    ": one launch reads them once)"};
 }
 
 BiasEpilogue FusionPolicy::biasEpilogue(Operation *op) const {

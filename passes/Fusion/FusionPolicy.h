@@ -16,6 +16,9 @@
 //   - two open groups on the same shape merge when an op reads both, and
 //     independent scalar (rank-0) groups merge (a launch each would cost
 //     more than their work);
+//   - sibling ropes (a group of one rope each, typically q and k of one
+//     attention) that read the same positions, over the same rows, merge:
+//     one launch reads the positions once;
 //   - joining must not make a cycle (an operand reached from the group
 //     through an op outside it), nor exceed the target's buffer and size
 //     limits;
@@ -32,6 +35,7 @@
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/SetVector.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::loom {
@@ -77,6 +81,14 @@ public:
   /// other through outside ops) become one? `why` says what links them.
   FusionDecision canMerge(const FusionGroup &a, const FusionGroup &b, llvm::StringRef why) const;
 
+  /// The value that makes `group` a candidate sibling of the other groups
+  /// reading it: the positions of a group of one rope. None otherwise.
+  std::optional<Value> siblingKey(const FusionGroup &group) const;
+
+  /// May the independent groups `a` and `b`, siblings by their siblingKey,
+  /// become one?
+  FusionDecision canMergeSiblings(const FusionGroup &a, const FusionGroup &b) const;
+
   /// When `linear`'s only use adds a bias row (a broadcast along the last
   /// dim) to it: that add, the row, and whether it may become the linear's
   /// bias (a GEMM epilogue). `add` is null when there is no such addition.
@@ -89,6 +101,11 @@ public:
   static llvm::SmallVector<int64_t> iterationShape(Operation *op);
 
 private:
+  /// What forbids any merge of `a` and `b` (`names` says which): a cycle
+  /// through ops outside them, or the target's op and buffer limits.
+  std::optional<FusionDecision> mergeLimits(const FusionGroup &a, const FusionGroup &b,
+                                            const std::string &names) const;
+
   const TargetCapabilities &caps;
 };
 

@@ -23,6 +23,8 @@ def LoomFusePass : Pass<"loom-fuse", "::mlir::ModuleOp"> {
       input and closes it;
     - library calls, attention, layout changes, data-dependent and random
       ops never join;
+    - sibling ropes (q's and k's of one attention, each a group of its own)
+      over the same positions merge: one launch reads the positions once;
     - no cycles; the target's buffer and op limits hold;
     - a bias row added to an f32 linear becomes the linear's bias (a GEMM
       epilogue) only where the target's GEMM library applies one (cuda:

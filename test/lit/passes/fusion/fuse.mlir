@@ -196,3 +196,58 @@ module attributes {loom.target = "cpu"} {
     return %c : tensor<4x8xf32>
   }
 }
+
+// -----
+
+/// [Rule: sibling ropes (q with 4 heads, k with 2) over the same positions
+/// are one region with both results; the positions are read once]
+// CHECK-LABEL: func.func @sibling_ropes
+//  CHECK-SAME: (%[[Q:.*]]: tensor<2x8x4x16xf32>, %[[K:.*]]: tensor<2x8x2x16xf32>, %[[P:.*]]: tensor<2x8xi64>)
+//       CHECK:   %[[F:.*]]:2 = loom.fusion elementwise (%[[Q]], %[[P]], %[[K]]) : (tensor<2x8x4x16xf32>, tensor<2x8xi64>, tensor<2x8x2x16xf32>) -> (tensor<2x8x4x16xf32>, tensor<2x8x2x16xf32>)
+//       CHECK:     loom.rope
+//       CHECK:     loom.rope
+//       CHECK:     loom.yield
+//       CHECK:   return %[[F]]#0, %[[F]]#1
+module attributes {loom.target = "cuda"} {
+  func.func @sibling_ropes(%q: tensor<2x8x4x16xf32>, %k: tensor<2x8x2x16xf32>, %p: tensor<2x8xi64>)
+      -> (tensor<2x8x4x16xf32>, tensor<2x8x2x16xf32>) {
+    %rq = loom.rope %q positions(%p : tensor<2x8xi64>) layout(half_split) {theta = 1.0e+04 : f64} : tensor<2x8x4x16xf32>
+    %rk = loom.rope %k positions(%p : tensor<2x8xi64>) layout(half_split) {theta = 1.0e+04 : f64} : tensor<2x8x2x16xf32>
+    return %rq, %rk : tensor<2x8x4x16xf32>, tensor<2x8x2x16xf32>
+  }
+}
+
+// -----
+
+/// [Rule: negative_ ropes over different positions are not siblings (each a
+/// kernel of its own)]
+// CHECK-LABEL: func.func @negative_ropes_other_positions
+//   CHECK-NOT:   loom.fusion
+//       CHECK:   return
+module attributes {loom.target = "cpu"} {
+  func.func @negative_ropes_other_positions(%q: tensor<2x8x4x16xf32>, %k: tensor<2x8x2x16xf32>,
+                                            %p: tensor<2x8xi64>, %p2: tensor<2x8xi64>)
+      -> (tensor<2x8x4x16xf32>, tensor<2x8x2x16xf32>) {
+    %rq = loom.rope %q positions(%p : tensor<2x8xi64>) layout(half_split) {theta = 1.0e+04 : f64} : tensor<2x8x4x16xf32>
+    %rk = loom.rope %k positions(%p2 : tensor<2x8xi64>) layout(half_split) {theta = 1.0e+04 : f64} : tensor<2x8x2x16xf32>
+    return %rq, %rk : tensor<2x8x4x16xf32>, tensor<2x8x2x16xf32>
+  }
+}
+
+// -----
+
+/// [Rule: negative_ a rope that depends on the other one (through an op
+/// outside both, here a linear) is not merged with it: that would be a
+/// cycle]
+// CHECK-LABEL: func.func @negative_dependent_ropes
+//   CHECK-NOT:   loom.fusion
+//       CHECK:   return
+module attributes {loom.target = "cpu"} {
+  func.func @negative_dependent_ropes(%q: tensor<2x8x1x16xf32>, %w: tensor<16x16xf32>, %p: tensor<2x8xi64>)
+      -> tensor<2x8x1x16xf32> {
+    %rq = loom.rope %q positions(%p : tensor<2x8xi64>) layout(half_split) {theta = 1.0e+04 : f64} : tensor<2x8x1x16xf32>
+    %l = loom.linear %rq, %w acc(f32) : tensor<2x8x1x16xf32>, tensor<16x16xf32>
+    %rk = loom.rope %l positions(%p : tensor<2x8xi64>) layout(half_split) {theta = 1.0e+04 : f64} : tensor<2x8x1x16xf32>
+    return %rk : tensor<2x8x1x16xf32>
+  }
+}
