@@ -273,6 +273,34 @@ Status Program::ZeroArenas(loom::bundle::Arena::Kind kind) {
   return OkStatus();
 }
 
+Status Program::ScaleArenas(loom::bundle::Arena::Kind kind, DType dtype, double scale) {
+  if (dtype != DType::kF32 && dtype != DType::kF64) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(),
+                      ": arenas are scaled in f32 or f64, not ", DTypeName(dtype));
+  }
+  const bool f64 = dtype == DType::kF64;
+  const auto& arenas = bundle_.manifest.arenas();
+  for (int i = 0; i < arenas.size(); ++i) {
+    if (arenas[i].kind() != kind || arena_bases_[i] == nullptr) continue;
+    if (cuda_) {
+      LOOM_RETURN_IF_ERROR(DeviceCurrent());
+      LOOM_RETURN_IF_ERROR(cuda_->ScaleArena(static_cast<uint32_t>(i), f64, scale));
+      newer_[i] = Newer::kDevice;
+      continue;
+    }
+    const uint64_t bytes = arenas_[i].size_bytes();
+    if (f64) {
+      double* x = reinterpret_cast<double*>(arena_bases_[i]);
+      for (uint64_t k = 0; k < bytes / sizeof(double); ++k) x[k] *= scale;
+    } else {
+      float* x = reinterpret_cast<float*>(arena_bases_[i]);
+      const float s = static_cast<float>(scale);
+      for (uint64_t k = 0; k < bytes / sizeof(float); ++k) x[k] *= s;
+    }
+  }
+  return OkStatus();
+}
+
 Status Program::ExecuteCommand(const loom::bundle::Command& command) {
   if (!cuda_) {
     rt::ExecuteCommand(command, PlanContext{arena_bases_, kernels_, *pool_});

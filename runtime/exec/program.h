@@ -115,7 +115,7 @@ class Program {
   //
   // A view of the arena's memory, valid while the program lives; empty for a 0-byte arena.
   Result<std::string_view> ArenaBytes(const std::string& name) const;
-  // The same memory, writable: host-side updates in place (e.g. scaling accumulated gradients).
+  // The same memory, writable: host-side updates in place (uploaded before the next device run).
   Result<std::byte*> MutableArenaData(const std::string& name);
   // Copies `bytes` over the whole arena; kInvalidArgument unless the size equals the arena's.
   // Writing a PARAMETERS or FROZEN arena counts as loading every parameter that lives in it.
@@ -123,6 +123,11 @@ class Program {
   // Zero-fills every arena of `kind` (GRADIENTS before each accumulation: @grad_step adds into
   // its arena and @apply_step leaves it as it is).
   Status ZeroArenas(loom::bundle::Arena::Kind kind);
+  // Multiplies every element of every arena of `kind` by `scale`, where the arenas live (the
+  // GPU's through its arena kernels, not through the host): the accumulated GRADIENTS by
+  // 1/micro-batches before @apply_step. `dtype` (kF32 or kF64) is the arenas' element type;
+  // others are kInvalidArgument.
+  Status ScaleArenas(loom::bundle::Arena::Kind kind, DType dtype, double scale);
 
  private:
   Program(Bundle bundle, ThreadPool* pool);

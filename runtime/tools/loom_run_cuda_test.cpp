@@ -115,6 +115,26 @@ TEST_F(LoomRunCudaTest, TrainsOnTheDeviceAsOnTheCpu) {
   ExpectSameSteps(ReadMetrics(gpu + "/metrics.jsonl"), ReadMetrics(cpu + "/metrics.jsonl"), 6);
 }
 
+// Two micro-batches a step: the gradients arena is zeroed, accumulated by two @grad_step runs
+// and scaled by 1/2 on the device (the arena kernel, once a step), then @apply_step.
+TEST_F(LoomRunCudaTest, AccumulatesOnTheDeviceAsOnTheCpu) {
+  const std::string cpu = dir_ + "/cpu", gpu = dir_ + "/gpu", stats = dir_ + "/stats.txt";
+  std::vector<std::string> cpu_args = Train(cpu, "cpu", 4), gpu_args = Train(gpu, "cuda", 4);
+  for (auto* args : {&cpu_args, &gpu_args}) args->insert(args->end(), {"--accum", "2"});
+  Outcome on_cpu = LoomRun(cpu_args);
+  ASSERT_EQ(on_cpu.exit_code, 0) << on_cpu.output;
+  setenv("LOOM_MOCK_CUDA_STATS", stats.c_str(), 1);
+  Outcome on_gpu = LoomRun(gpu_args);
+  unsetenv("LOOM_MOCK_CUDA_STATS");
+  ASSERT_EQ(on_gpu.exit_code, 0) << on_gpu.output;
+  EXPECT_NE(on_gpu.output.find("accum 2"), std::string::npos) << on_gpu.output;
+  ExpectSameSteps(ReadMetrics(gpu + "/metrics.jsonl"), ReadMetrics(cpu + "/metrics.jsonl"), 4);
+  std::ifstream in(stats);
+  int scales = 0;
+  for (std::string line; std::getline(in, line);) scales += line == "launch loom_arena_scale_f32";
+  EXPECT_EQ(scales, 4) << "one device-side scaling of the gradients per step";
+}
+
 TEST_F(LoomRunCudaTest, ACheckpointOfTheDeviceResumesOnTheCpu) {
   const std::string cpu = dir_ + "/cpu", mixed = dir_ + "/mixed";
   Outcome straight = LoomRun(Train(cpu, "cpu", 6));

@@ -95,8 +95,9 @@ Result<StepSignature> ReadSignature(const Program& program) {
   return sig;
 }
 
-// Multiplies every GRADIENTS arena by `scale`, in the trainable parameters' dtype.
-Status ScaleGradients(Program& program, double scale) {
+// The trainable parameters' one dtype, f32 or f64: what their gradients are scaled in when
+// micro-batches accumulate.
+Result<DType> AccumulatedGradientDType(const Program& program) {
   std::optional<DType> dtype;
   for (const auto& p : program.manifest().parameters()) {
     if (p.frozen()) continue;
@@ -107,19 +108,11 @@ Status ScaleGradients(Program& program, double scale) {
     }
     dtype = d;
   }
-  for (const Arena& arena : program.manifest().arenas()) {
-    if (arena.kind() != Arena::GRADIENTS || arena.size_bytes() == 0) continue;
-    LOOM_ASSIGN_OR_RETURN(std::byte* data, program.MutableArenaData(arena.name()));
-    if (dtype == DType::kF32) {
-      float* g = reinterpret_cast<float*>(data);
-      const float s = static_cast<float>(scale);
-      for (uint64_t i = 0; i < arena.size_bytes() / sizeof(float); ++i) g[i] *= s;
-    } else if (dtype == DType::kF64) {
-      double* g = reinterpret_cast<double*>(data);
-      for (uint64_t i = 0; i < arena.size_bytes() / sizeof(double); ++i) g[i] *= scale;
-    }
+  if (!dtype) {
+    return MakeStatus(StatusCode::kUnsupported, program.dir(),
+                      ": --accum above 1 needs trained parameters");
   }
-  return OkStatus();
+  return *dtype;
 }
 
 // "12,345" for 12345.
@@ -458,7 +451,11 @@ Status Run::Step(int64_t t) {
     ++state_.data_cursor;
     update = std::move(results[1]);
   }
-  if (state_.accum > 1) LOOM_RETURN_IF_ERROR(program_->ZeroArenas(Arena::GRADIENTS));
+  DType grad_dtype = DType::kF32;
+  if (state_.accum > 1) {
+    LOOM_ASSIGN_OR_RETURN(grad_dtype, AccumulatedGradientDType(*program_));
+    LOOM_RETURN_IF_ERROR(program_->ZeroArenas(Arena::GRADIENTS));
+  }
   for (int64_t micro = 0; state_.accum > 1 && micro < state_.accum; ++micro) {
     LOOM_ASSIGN_OR_RETURN(ByteBatch batch,
                           corpus_->Batch(state_.seed, state_.data_cursor, sig_.batch, sig_.length));
@@ -469,7 +466,9 @@ Status Run::Step(int64_t t) {
     ++state_.data_cursor;
   }
   if (state_.accum > 1) {
-    LOOM_RETURN_IF_ERROR(ScaleGradients(*program_, 1.0 / static_cast<double>(state_.accum)));
+    // Where the gradients live: on the GPU by its arena kernel, with no copy through the host.
+    LOOM_RETURN_IF_ERROR(program_->ScaleArenas(Arena::GRADIENTS, grad_dtype,
+                                               1.0 / static_cast<double>(state_.accum)));
     LOOM_ASSIGN_OR_RETURN(update, program_->Run("apply_step", {&step_}));
   }
   const float loss = static_cast<float>(loss_sum / static_cast<double>(state_.accum));

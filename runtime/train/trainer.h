@@ -4,8 +4,9 @@
 // One optimizer step t (0-based; the log counts t + 1):
 //   zero the GRADIENTS arenas; for each of `accum` micro-batches: batch = corpus.Batch(seed,
 //   data_cursor++) (byte_corpus.h: seeded random windows of the packed byte stream), run
-//   @grad_step, which adds its gradient into the arena; scale the sum by 1/accum (the mean
-//   gradient; skipped when accum is 1); run @apply_step(t).
+//   @grad_step, which adds its gradient into the arena; scale the sum by 1/accum where the
+//   arena lives (the mean gradient; Program::ScaleArenas, on the GPU by its arena kernel;
+//   skipped when accum is 1); run @apply_step(t).
 // The loss of a step is the mean of its micro-batch losses, rounded to f32.
 //
 // Checkpoints (checkpoint.h, checkpoint_state.h) are written every `checkpoint_every` steps, at

@@ -1,7 +1,7 @@
 #include "runtime/device/cuda/cuda_attention.h"
 
 #include "runtime/bundle/attention_args.h"
-#include "runtime/device/cuda/kernels/attention_fatbin.h"
+#include "runtime/device/cuda/kernels/fatbins.h"
 
 namespace loom::rt::cuda {
 

@@ -9,6 +9,8 @@
 #include "runtime/bundle/bundle_dtype.h"
 #include "runtime/device/cuda/cublaslt.h"
 #include "runtime/device/cuda/cuda_attention.h"
+#include "runtime/device/cuda/kernels/fatbins.h"
+#include "runtime/device/cuda/kernels/arena_params.h"
 
 namespace loom::rt::cuda {
 namespace {
@@ -526,6 +528,31 @@ Status CudaExecutor::Download(void* dst, uint32_t arena, uint64_t offset, uint64
   LOOM_RETURN_IF_ERROR(driver_->CopyToHostAsync(dst, arenas_[arena] + offset, bytes, stream_,
                                                 bundle_->manifest.arenas(arena).name()));
   return driver_->SynchronizeStream(stream_, "download");
+}
+
+Status CudaExecutor::ScaleArena(uint32_t arena, bool f64, double scale) {
+  const auto& info = bundle_->manifest.arenas(arena);
+  const uint64_t count = info.size_bytes() / (f64 ? sizeof(double) : sizeof(float));
+  if (count == 0) return OkStatus();
+  if (arena_kernels_ == nullptr) {
+    std::string_view image = ArenaFatbin();
+    if (image.empty()) {
+      return MakeStatus(StatusCode::kUnsupported, "scaling arena ", info.name(),
+                        " on the GPU: this runtime was built without nvcc, so it has no arena "
+                        "kernels (rebuild with the CUDA toolkit installed)");
+    }
+    LOOM_ASSIGN_OR_RETURN(arena_kernels_, driver_->LoadModule(image.data(), "arena kernels"));
+  }
+  const std::string name = f64 ? "loom_arena_scale_f64" : "loom_arena_scale_f32";
+  LOOM_ASSIGN_OR_RETURN(CUfunction fn, driver_->Function(arena_kernels_, name));
+  ArenaScaleParams params{reinterpret_cast<void*>(arenas_[arena]), scale, count};
+  void* args[] = {&params};
+  // Grid-strided: enough blocks to fill the GPU several times over, no more.
+  const uint64_t blocks = std::min<uint64_t>((count + kArenaThreads - 1) / kArenaThreads, 8192);
+  const int64_t grid[3] = {static_cast<int64_t>(blocks), 1, 1};
+  const int64_t block[3] = {kArenaThreads, 1, 1};
+  LOOM_RETURN_IF_ERROR(driver_->Launch(fn, grid, block, args, name, 0, stream_));
+  return driver_->SynchronizeStream(stream_, "scaling arena " + info.name());
 }
 
 Status CudaExecutor::ZeroArena(uint32_t arena) {

@@ -54,6 +54,9 @@ class CudaExecutor {
   Status Upload(uint32_t arena, uint64_t offset, const void* src, uint64_t bytes);
   Status Download(void* dst, uint32_t arena, uint64_t offset, uint64_t bytes);
   Status ZeroArena(uint32_t arena);
+  // Multiplies every element of `arena` (f32 or f64, `f64` says which) by `scale`, on the device
+  // (the arena kernels, arena_kernels.cu), and waits for it.
+  Status ScaleArena(uint32_t arena, bool f64, double scale);
 
   // Runs entry point `entry` (an index into the manifest's entry points) and waits for it.
   // With `between`, runs command by command (no graph), synchronizing after each, and calls
@@ -98,6 +101,7 @@ class CudaExecutor {
   std::vector<CUdeviceptr> arenas_;
   CUmodule kernels_ = nullptr;
   CUmodule attention_ = nullptr;
+  CUmodule arena_kernels_ = nullptr;  // loaded on the first ScaleArena
   bool kernels_from_cubin_ = false;
   struct Libraries;
   std::unique_ptr<Libraries> libraries_;

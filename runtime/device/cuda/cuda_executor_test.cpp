@@ -321,6 +321,44 @@ TEST(CudaExecutor, HostMirrorFollowsTheDevice) {
   EXPECT_EQ(act->find_first_not_of('\0'), std::string_view::npos);
 }
 
+// ScaleArenas on the device (the arena kernel over the stand-in driver, whose launch runs the
+// kernel's CUDA source on the CPU): the host mirror then reads the scaled bytes; a host-side
+// write made just before is uploaded first and scaled too; the CPU program scales the same.
+TEST(CudaExecutor, ArenasAreScaledOnTheDevice) {
+  ThreadPool pool(1);
+  const std::string dir = WriteCudaBundle("cuda-scale", CudaTestManifest(true));
+  auto gpu = LoadProgram(dir, &pool);
+  auto cpu = LoadProgram(dir, &pool, ProgramOptions{Device::kCpu});
+  ASSERT_TRUE(gpu && cpu);
+  const Weights t = RandomWeights(9);
+  Forward(*gpu, t);  // the device arenas now hold the weights
+  Forward(*cpu, t);
+  Result<std::byte*> params = gpu->MutableArenaData("params");
+  ASSERT_TRUE(params.ok());
+  const float planted = 3.0f;
+  std::memcpy(*params, &planted, 4);  // host-side, not yet on the device
+  Result<std::byte*> cpu_params = cpu->MutableArenaData("params");
+  ASSERT_TRUE(cpu_params.ok());
+  std::memcpy(*cpu_params, &planted, 4);
+  for (Program* p : {gpu.get(), cpu.get()})
+    ASSERT_TRUE(p->ScaleArenas(Arena::PARAMETERS, DType::kF32, 0.25).ok());
+  Result<std::string_view> on_gpu = gpu->ArenaBytes("params");
+  Result<std::string_view> on_cpu = cpu->ArenaBytes("params");
+  ASSERT_TRUE(on_gpu.ok() && on_cpu.ok());
+  ASSERT_EQ(on_gpu->size(), on_cpu->size());
+  EXPECT_EQ(*on_gpu, *on_cpu);
+  float first;
+  std::memcpy(&first, on_gpu->data(), 4);
+  EXPECT_EQ(first, 0.75f);
+  float w1;
+  std::memcpy(&w1, on_gpu->data() + 4, 4);
+  EXPECT_EQ(w1, t.w.data_as<float>()[1] * 0.25f);
+  // Only f32 and f64.
+  Status bad = gpu->ScaleArenas(Arena::PARAMETERS, DType::kI64, 2.0);
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.message().find("f32 or f64"), std::string::npos) << bad.message();
+}
+
 TEST(CudaExecutor, AttentionRunsTheFlashKernelsLikeTheCpuRoutines) {
   if (cuda::AttentionKernelImage().empty()) {
     const char* ci = std::getenv("CI");

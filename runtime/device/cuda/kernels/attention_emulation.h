@@ -10,7 +10,8 @@ extern "C" {
 
 // Runs kernel `name` (e.g. "loom_attention_fwd_f32_d64") over `grid` blocks of `block`
 // threads with `dynamic_shared_bytes` of shared memory, as cuLaunchKernel would:
-// kernel_params[0] points at the kernel's AttentionKernelParams. Returns when the grid is done:
+// kernel_params[0] points at the kernel's parameter block (AttentionKernelParams, or
+// ArenaScaleParams for loom_arena_scale_*). Returns when the grid is done:
 // 0 on success, 1 for an unknown name, 2 for a grid or block outside CUDA's limits, 3 when a
 // block wrote past its shared memory (too few dynamic_shared_bytes).
 int loom_emulate_cuda_kernel(const char* name, const int64_t grid[3], const int64_t block[3],
