@@ -166,6 +166,7 @@ int Program::FindParameter(const std::string& name) const {
 }
 
 Status Program::LoadParameters(const std::string& path) {
+  Touch();
   LOOM_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(path));
   LOOM_ASSIGN_OR_RETURN(SafetensorsIndex index, ReadSafetensorsIndex(*source));
   for (const auto& [name, entry] : index.tensors) {
@@ -192,6 +193,7 @@ Status Program::LoadParameters(const std::string& path) {
 }
 
 Status Program::SetParameter(const std::string& name, const HostTensor& value) {
+  Touch();
   int i = FindParameter(name);
   if (i < 0) return MakeStatus(StatusCode::kNotFound, dir(), ": no parameter '", name, "'");
   const Parameter& p = bundle_.manifest.parameters(i);
@@ -237,12 +239,14 @@ Result<std::string_view> Program::ArenaBytes(const std::string& name) const {
 }
 
 Result<std::byte*> Program::MutableArenaData(const std::string& name) {
+  Touch();
   LOOM_ASSIGN_OR_RETURN(uint32_t i, FindArena(name));
   LOOM_RETURN_IF_ERROR(HostWriting(i));
   return arena_bases_[i];
 }
 
 Status Program::SetArenaBytes(const std::string& name, std::string_view bytes) {
+  Touch();
   LOOM_ASSIGN_OR_RETURN(uint32_t i, FindArena(name));
   if (bytes.size() != arenas_[i].size_bytes()) {
     return MakeStatus(StatusCode::kInvalidArgument, dir(), ": arena '", name, "' holds ",
@@ -260,6 +264,7 @@ Status Program::SetArenaBytes(const std::string& name, std::string_view bytes) {
 }
 
 Status Program::ZeroArenas(loom::bundle::Arena::Kind kind) {
+  Touch();
   const auto& arenas = bundle_.manifest.arenas();
   for (int i = 0; i < arenas.size(); ++i) {
     if (arenas[i].kind() == kind && arena_bases_[i] != nullptr) {
@@ -274,6 +279,7 @@ Status Program::ZeroArenas(loom::bundle::Arena::Kind kind) {
 }
 
 Status Program::ScaleArenas(loom::bundle::Arena::Kind kind, DType dtype, double scale) {
+  Touch();
   if (dtype != DType::kF32 && dtype != DType::kF64) {
     return MakeStatus(StatusCode::kInvalidArgument, dir(),
                       ": arenas are scaled in f32 or f64, not ", DTypeName(dtype));
@@ -302,6 +308,7 @@ Status Program::ScaleArenas(loom::bundle::Arena::Kind kind, DType dtype, double 
 }
 
 Status Program::ExecuteCommand(const loom::bundle::Command& command) {
+  Touch();
   if (!cuda_) {
     rt::ExecuteCommand(command, PlanContext{arena_bases_, kernels_, *pool_});
     return OkStatus();
@@ -341,6 +348,7 @@ Result<int> Program::CheckCall(const std::string& name,
                       entry->inputs_size(), " inputs, got ", inputs.size());
   }
   for (int i = 0; i < entry->inputs_size(); ++i) {
+    if (inputs[i] == nullptr) continue;  // carried: in place already
     const TensorSig& sig = entry->inputs(i);
     auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
     const HostTensor& value = *inputs[i];
@@ -357,10 +365,25 @@ Result<int> Program::CheckCall(const std::string& name,
 Result<std::vector<HostTensor>> Program::Run(const std::string& name,
                                              const std::vector<const HostTensor*>& inputs,
                                              const CommandHook* hook) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i] == nullptr) {
+      return MakeStatus(StatusCode::kInvalidArgument, dir(), ": ", name, " input ", i,
+                        " is missing (null)");
+    }
+  }
   LOOM_ASSIGN_OR_RETURN(const int index, CheckCall(name, inputs));
-  if (cuda_) return RunOnDevice(index, inputs, hook);
+  return RunEntry(index, inputs, {}, hook);
+}
+
+Result<std::vector<HostTensor>> Program::RunEntry(int index,
+                                                  const std::vector<const HostTensor*>& inputs,
+                                                  const std::vector<bool>& keep,
+                                                  const CommandHook* hook) {
+  Touch();
+  if (cuda_) return RunOnDevice(index, inputs, keep, hook);
   const loom::bundle::EntryPoint* entry = &bundle_.manifest.entry_points(index);
   for (int i = 0; i < entry->inputs_size(); ++i) {
+    if (inputs[i] == nullptr) continue;
     const TensorSig& sig = entry->inputs(i);
     const uint64_t size = TypeAndSize(sig.dtype(), sig.shape()).second;
     if (size > 0) std::memcpy(At(sig.arena(), sig.offset_bytes()), inputs[i]->data(), size);
@@ -377,7 +400,9 @@ Result<std::vector<HostTensor>> Program::Run(const std::string& name,
     }
   }
   std::vector<HostTensor> outputs;
-  for (const TensorSig& sig : entry->outputs()) {
+  for (int o = 0; o < entry->outputs_size(); ++o) {
+    if (o < static_cast<int>(keep.size()) && keep[o]) continue;
+    const TensorSig& sig = entry->outputs(o);
     auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
     LOOM_ASSIGN_OR_RETURN(HostTensor value, HostTensor::Allocate(dtype, ShapeOf(sig.shape())));
     if (size > 0) std::memcpy(value.data(), At(sig.arena(), sig.offset_bytes()), size);
@@ -388,6 +413,7 @@ Result<std::vector<HostTensor>> Program::Run(const std::string& name,
 
 Result<std::vector<HostTensor>> Program::RunOnDevice(int entry_index,
                                                      const std::vector<const HostTensor*>& inputs,
+                                                     const std::vector<bool>& keep,
                                                      const CommandHook* hook) {
   const loom::bundle::EntryPoint& entry = bundle_.manifest.entry_points(entry_index);
   LOOM_RETURN_IF_ERROR(DeviceCurrent());
@@ -395,7 +421,7 @@ Result<std::vector<HostTensor>> Program::RunOnDevice(int entry_index,
   for (int i = 0; i < entry.inputs_size(); ++i) {
     const TensorSig& sig = entry.inputs(i);
     const uint64_t size = TypeAndSize(sig.dtype(), sig.shape()).second;
-    if (size == 0) continue;
+    if (size == 0 || inputs[i] == nullptr) continue;
     LOOM_RETURN_IF_ERROR(cuda_->Upload(sig.arena(), sig.offset_bytes(), inputs[i]->data(), size));
     newer_[sig.arena()] = Newer::kDevice;
   }
@@ -416,7 +442,9 @@ Result<std::vector<HostTensor>> Program::RunOnDevice(int entry_index,
   }
   LOOM_RETURN_IF_ERROR(ran);
   std::vector<HostTensor> outputs;
-  for (const TensorSig& sig : entry.outputs()) {
+  for (int o = 0; o < entry.outputs_size(); ++o) {
+    if (o < static_cast<int>(keep.size()) && keep[o]) continue;
+    const TensorSig& sig = entry.outputs(o);
     auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
     LOOM_ASSIGN_OR_RETURN(HostTensor value, HostTensor::Allocate(dtype, ShapeOf(sig.shape())));
     if (size > 0) {
@@ -427,8 +455,160 @@ Result<std::vector<HostTensor>> Program::RunOnDevice(int entry_index,
   return outputs;
 }
 
+Status Program::CheckCarried(const std::string& name,
+                             const std::vector<std::pair<int, int>>& pairs) const {
+  const loom::bundle::EntryPoint* entry = FindEntryPoint(name);
+  if (entry == nullptr) {
+    return MakeStatus(StatusCode::kNotFound, dir(), ": no entry point '", name, "'");
+  }
+  std::vector<bool> seen_in(entry->inputs_size()), seen_out(entry->outputs_size());
+  for (const auto& [in, out] : pairs) {
+    if (in < 0 || in >= entry->inputs_size() || out < 0 || out >= entry->outputs_size() ||
+        seen_in[in] || seen_out[out]) {
+      return MakeStatus(StatusCode::kInvalidArgument, dir(), ": ", name, " has no input ", in,
+                        " and output ", out, " to carry (or carries one twice)");
+    }
+    seen_in[in] = seen_out[out] = true;
+    const TensorSig &i = entry->inputs(in), &o = entry->outputs(out);
+    if (i.dtype() != o.dtype() || ShapeOf(i.shape()) != ShapeOf(o.shape())) {
+      return MakeStatus(StatusCode::kInvalidArgument, dir(), ": ", name, " output ", out, " '",
+                        o.name(), "' cannot be carried to input ", in, " '", i.name(),
+                        "': their dtypes or shapes differ");
+    }
+  }
+  return OkStatus();
+}
+
+Result<Program::Carried> Program::StartCarried(const std::string& name,
+                                               std::vector<std::pair<int, int>> pairs,
+                                               std::vector<HostTensor> first) const {
+  LOOM_RETURN_IF_ERROR(CheckCarried(name, pairs));
+  const loom::bundle::EntryPoint* entry = FindEntryPoint(name);
+  if (first.size() != pairs.size()) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(), ": ", name, " carries ", pairs.size(),
+                      " values but ", first.size(), " first values were given");
+  }
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    const TensorSig& i = entry->inputs(pairs[k].first);
+    const DType dtype = TypeAndSize(i.dtype(), i.shape()).first;
+    if (first[k].dtype() != dtype || first[k].shape() != ShapeOf(i.shape())) {
+      return MakeStatus(StatusCode::kInvalidArgument, dir(), ": ", name, " input ",
+                        pairs[k].first, " '", i.name(), "' must be ", DTypeName(dtype),
+                        ShapeToString(ShapeOf(i.shape())), ", got ", DTypeName(first[k].dtype()),
+                        ShapeToString(first[k].shape()));
+    }
+  }
+  Carried state;
+  for (int e = 0; e < bundle_.manifest.entry_points_size(); ++e) {
+    if (&bundle_.manifest.entry_points(e) == entry) state.entry = e;
+  }
+  state.pairs = std::move(pairs);
+  state.first = std::move(first);
+  return state;
+}
+
+Result<std::vector<HostTensor>> Program::RunCarried(Carried& state,
+                                                    const std::vector<const HostTensor*>& others) {
+  if (state.entry < 0 || state.entry >= bundle_.manifest.entry_points_size()) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(), ": RunCarried needs a StartCarried state");
+  }
+  const loom::bundle::EntryPoint& entry = bundle_.manifest.entry_points(state.entry);
+  const bool first_run = !state.first.empty();
+  if (!first_run && state.epoch != epoch_) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(), ": the state carried by ",
+                      entry.name(), " may have been overwritten since its last run (the program "
+                      "ran or was written in between); start the loop again");
+  }
+  std::vector<const HostTensor*> inputs(entry.inputs_size(), nullptr);
+  std::vector<bool> keep(entry.outputs_size(), false);
+  for (size_t k = 0; k < state.pairs.size(); ++k) {
+    if (first_run) inputs[state.pairs[k].first] = &state.first[k];
+    keep[state.pairs[k].second] = true;
+  }
+  size_t next = 0;
+  for (int i = 0; i < entry.inputs_size(); ++i) {
+    const bool carried = std::any_of(state.pairs.begin(), state.pairs.end(),
+                                     [&](const auto& p) { return p.first == i; });
+    if (carried) continue;
+    if (next >= others.size() || others[next] == nullptr) {
+      return MakeStatus(StatusCode::kInvalidArgument, dir(), ": ", entry.name(), " takes ",
+                        entry.inputs_size() - static_cast<int>(state.pairs.size()),
+                        " inputs besides its carried state, got ", others.size());
+    }
+    inputs[i] = others[next++];
+  }
+  if (next != others.size()) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(), ": ", entry.name(), " takes ", next,
+                      " inputs besides its carried state, got ", others.size());
+  }
+  LOOM_ASSIGN_OR_RETURN(const int index, CheckCall(entry.name(), inputs));
+  Result<std::vector<HostTensor>> outputs = RunEntry(index, inputs, keep, nullptr);
+  state.first.clear();  // uploaded: from now on the state is the arenas'
+  state.epoch = 0;      // unknown until it is in place for the next run
+  if (!outputs.ok()) return outputs;
+  LOOM_RETURN_IF_ERROR(MoveCarried(entry, state.pairs));
+  state.epoch = epoch_;
+  return outputs;
+}
+
+Status Program::MoveCarried(const loom::bundle::EntryPoint& entry,
+                            const std::vector<std::pair<int, int>>& pairs) {
+  std::vector<cuda::CudaExecutor::RegionMove> moves;
+  for (const auto& [in, out] : pairs) {
+    const TensorSig &i = entry.inputs(in), &o = entry.outputs(out);
+    const uint64_t bytes = TypeAndSize(i.dtype(), i.shape()).second;
+    if (bytes == 0 || (i.arena() == o.arena() && i.offset_bytes() == o.offset_bytes())) continue;
+    moves.push_back({o.arena(), o.offset_bytes(), i.arena(), i.offset_bytes(), bytes});
+  }
+  if (moves.empty()) return OkStatus();
+  if (cuda_) return cuda_->MoveRegions(moves);
+  // Every source read before any destination is written: the regions may overlap.
+  uint64_t total = 0;
+  for (const auto& m : moves) total += m.bytes;
+  std::vector<std::byte> staging(total);
+  uint64_t at = 0;
+  for (const auto& m : moves) {
+    std::memcpy(staging.data() + at, At(m.src_arena, m.src_offset), m.bytes);
+    at += m.bytes;
+  }
+  at = 0;
+  for (const auto& m : moves) {
+    std::memcpy(At(m.dst_arena, m.dst_offset), staging.data() + at, m.bytes);
+    at += m.bytes;
+  }
+  return OkStatus();
+}
+
+Result<std::vector<HostTensor>> Program::ReadCarried(const Carried& state) const {
+  if (!state.first.empty()) {
+    std::vector<HostTensor> copies;
+    for (const HostTensor& t : state.first) {
+      LOOM_ASSIGN_OR_RETURN(HostTensor copy, HostTensor::Allocate(t.dtype(), t.shape()));
+      std::memcpy(copy.data(), t.data(), t.size_bytes());
+      copies.push_back(std::move(copy));
+    }
+    return copies;
+  }
+  if (state.epoch != epoch_) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(),
+                      ": the carried state may have been overwritten since its last run");
+  }
+  const loom::bundle::EntryPoint& entry = bundle_.manifest.entry_points(state.entry);
+  std::vector<HostTensor> values;
+  for (const auto& [in, out] : state.pairs) {
+    const TensorSig& sig = entry.inputs(in);  // where the state waits for the next run
+    auto [dtype, size] = TypeAndSize(sig.dtype(), sig.shape());
+    LOOM_ASSIGN_OR_RETURN(HostTensor value, HostTensor::Allocate(dtype, ShapeOf(sig.shape())));
+    LOOM_RETURN_IF_ERROR(HostCurrent(sig.arena()));
+    if (size > 0) std::memcpy(value.data(), At(sig.arena(), sig.offset_bytes()), size);
+    values.push_back(std::move(value));
+  }
+  return values;
+}
+
 Result<std::vector<std::vector<HostTensor>>> Program::RunChain(
     const std::vector<Call>& calls, std::optional<loom::bundle::Arena::Kind> zero_first) {
+  Touch();
   std::vector<int> entries;
   for (const Call& call : calls) {
     LOOM_ASSIGN_OR_RETURN(const int index, CheckCall(call.name, call.inputs));

@@ -88,6 +88,31 @@ class Program {
                                       const std::vector<const HostTensor*>& inputs,
                                       const CommandHook* hook = nullptr);
 
+  // A loop's state that stays where the plans run (the GPU's arenas, or the host's), for an
+  // entry point whose outputs feed its own next call, as @decode_step's KV caches do: each
+  // (input, output) pair is one value of the state (same dtype and shape; StartCarried checks,
+  // kInvalidArgument otherwise). StartCarried takes the state's first values; each RunCarried
+  // takes the other inputs (in signature order), runs, returns the other outputs, and moves the
+  // state's outputs to its inputs' places where the plan wrote them elsewhere (device-side
+  // copies through a staging buffer): the state is uploaded on the first run only and never
+  // downloaded. Any other use of the program in between (a run, an arena or parameter write)
+  // may overwrite it: the next RunCarried then refuses (kInvalidArgument) and the loop must
+  // start again. ReadCarried copies the state out.
+  struct Carried {
+    int entry = -1;
+    std::vector<std::pair<int, int>> pairs;  // (input, output)
+    std::vector<HostTensor> first;           // the first values, until the first run
+    uint64_t epoch = 0;                      // the program's epoch the state was left at
+  };
+  // Whether `name` can carry `pairs`: the errors StartCarried gives for them.
+  Status CheckCarried(const std::string& name,
+                      const std::vector<std::pair<int, int>>& pairs) const;
+  Result<Carried> StartCarried(const std::string& name, std::vector<std::pair<int, int>> pairs,
+                               std::vector<HostTensor> first) const;
+  Result<std::vector<HostTensor>> RunCarried(Carried& state,
+                                             const std::vector<const HostTensor*>& others);
+  Result<std::vector<HostTensor>> ReadCarried(const Carried& state) const;
+
   // Runs `calls` in order as one step, first zero-filling every arena of `zero_first` (the
   // trainer's GRADIENTS before @grad_step and @apply_step): the same results as ZeroArenas and
   // Run for each call, and on the GPU one CUDA graph (zero-fill, each plan with its inputs
@@ -151,10 +176,22 @@ class Program {
   Status DeviceCurrent();
   // The index of entry point `name` when `inputs` fit its signature and every parameter is
   // set; the error Run returns otherwise.
+  // A null input is one already in place (RunCarried); its check is skipped.
   Result<int> CheckCall(const std::string& name, const std::vector<const HostTensor*>& inputs) const;
+  // Runs entry point `index`: inputs copied in (but the null ones: in place already), the plan,
+  // and the outputs copied out but those that `keep` marks (left in place, not returned).
+  Result<std::vector<HostTensor>> RunEntry(int index, const std::vector<const HostTensor*>& inputs,
+                                           const std::vector<bool>& keep,
+                                           const CommandHook* hook);
   Result<std::vector<HostTensor>> RunOnDevice(int entry_index,
                                               const std::vector<const HostTensor*>& inputs,
+                                              const std::vector<bool>& keep,
                                               const CommandHook* hook);
+  // After a RunCarried: each carried output copied to its input's place (where they differ).
+  Status MoveCarried(const loom::bundle::EntryPoint& entry,
+                     const std::vector<std::pair<int, int>>& pairs);
+  // Something may have written the arenas: carried state left before is stale.
+  void Touch() { ++epoch_; }
 
   Bundle bundle_;
   ThreadPool* pool_;
@@ -165,6 +202,7 @@ class Program {
   std::vector<std::byte*> arena_bases_;
   KernelLibrary kernels_;
   std::vector<bool> parameter_set_;  // by parameter index: loaded or initialized
+  uint64_t epoch_ = 1;               // Touch(): a Carried state from an older one is stale
 };
 
 }  // namespace loom::rt

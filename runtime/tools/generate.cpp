@@ -413,26 +413,53 @@ class Generator {
                                    std::make_move_iterator(outs.end()));
     LOOM_ASSIGN_OR_RETURN(HostTensor token, I64Tensor({g_.batch, 1}));
     LOOM_ASSIGN_OR_RETURN(HostTensor position, I64Tensor({g_.batch, 1}));
-    while (!AllDone()) {
-      for (size_t r = 0; r < rows_.size(); ++r) {
-        const Row& row = rows_[r];
-        // A finished row recomputes slot 0 of its own cache: harmless, and never read again.
-        token.data_as<int64_t>()[r] = row.done ? kBoeId : row.ids.back();
-        position.data_as<int64_t>()[r] =
-            row.done ? 0 : static_cast<int64_t>(row.ids.size()) - 1;
+    // The caches stay where the plan runs (Program::RunCarried): on the GPU they are uploaded
+    // once and moved on the device between tokens, not copied up and down with every token.
+    // (A @decode_step whose caches cannot be carried takes them through the host each time.)
+    std::vector<std::pair<int, int>> pairs;
+    for (size_t i = 0; i < caches.size(); ++i) {
+      pairs.emplace_back(static_cast<int>(i), static_cast<int>(i) + 1);
+    }
+    if (program_.CheckCarried("decode_step", pairs).ok()) {
+      LOOM_ASSIGN_OR_RETURN(
+          Program::Carried carried,
+          program_.StartCarried("decode_step", std::move(pairs), std::move(caches)));
+      while (!AllDone()) {
+        SetTokensAndPositions(token, position);
+        LOOM_ASSIGN_OR_RETURN(outs, program_.RunCarried(carried, {&token, &position}));
+        SampleDecoded(outs[0], stats);
       }
+      return OkStatus();
+    }
+    while (!AllDone()) {
+      SetTokensAndPositions(token, position);
       std::vector<const HostTensor*> inputs;
       for (const HostTensor& c : caches) inputs.push_back(&c);
       inputs.push_back(&token);
       inputs.push_back(&position);
       LOOM_ASSIGN_OR_RETURN(outs, program_.Run("decode_step", inputs));
-      for (size_t r = 0; r < rows_.size(); ++r) {
-        if (!rows_[r].done) Sample(rows_[r], outs[0].data_as<float>() + r * g_.vocab, stats);
-      }
+      SampleDecoded(outs[0], stats);
       for (size_t i = 0; i < caches.size(); ++i) caches[i] = std::move(outs[i + 1]);
-      Emit();
     }
     return OkStatus();
+  }
+
+  // @decode_step's token and position inputs: each row's last id at its place.
+  void SetTokensAndPositions(HostTensor& token, HostTensor& position) const {
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      const Row& row = rows_[r];
+      // A finished row recomputes slot 0 of its own cache: harmless, and never read again.
+      token.data_as<int64_t>()[r] = row.done ? kBoeId : row.ids.back();
+      position.data_as<int64_t>()[r] = row.done ? 0 : static_cast<int64_t>(row.ids.size()) - 1;
+    }
+  }
+
+  // Samples each unfinished row from @decode_step's logits [B, 1, V].
+  void SampleDecoded(const HostTensor& logits, GenerateStats* stats) {
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      if (!rows_[r].done) Sample(rows_[r], logits.data_as<float>() + r * g_.vocab, stats);
+    }
+    Emit();
   }
 
   Status WithoutCache(GenerateStats* stats) {

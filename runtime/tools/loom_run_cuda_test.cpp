@@ -135,6 +135,41 @@ TEST_F(LoomRunCudaTest, AccumulatesOnTheDeviceAsOnTheCpu) {
   EXPECT_EQ(scales, 4) << "one device-side scaling of the gradients per step";
 }
 
+// Greedy generation from a CPU-trained checkpoint: the same text on the stand-in GPU as on the
+// CPU, and @decode_step's KV caches (4 of [4, 64, 2, 16] f32: 32768 bytes each) cross between
+// host and device once (down after @prefill, up before the first @decode_step), not with every
+// token: they stay in the device's arenas, which the plan updates in place.
+TEST_F(LoomRunCudaTest, GeneratesOnTheDeviceAsOnTheCpuWithTheCachesLeftThere) {
+  const std::string ck = dir_ + "/ck", stats = dir_ + "/stats.txt";
+  Outcome trained = LoomRun(Train(ck, "cpu", 3));
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  auto generate = [&](const std::string& device) {
+    return LoomRun({"generate", compiled_.bundle, "--checkpoint", ck, "--prompt", "The ",
+                    "--prompt", "An", "--max-tokens", "24", "--threads", "1", "--device",
+                    device});
+  };
+  Outcome on_cpu = generate("cpu");
+  ASSERT_EQ(on_cpu.exit_code, 0) << on_cpu.output;
+  setenv("LOOM_MOCK_CUDA_STATS", stats.c_str(), 1);
+  Outcome on_gpu = generate("cuda");
+  unsetenv("LOOM_MOCK_CUDA_STATS");
+  ASSERT_EQ(on_gpu.exit_code, 0) << on_gpu.output;
+  // The completions (stdout's first lines; the last line is the timing).
+  auto text = [](const std::string& out) { return out.substr(0, out.find("loom-run generate:")); };
+  EXPECT_EQ(text(on_gpu.output), text(on_cpu.output));
+  EXPECT_NE(on_gpu.output.find("tokens/s"), std::string::npos) << on_gpu.output;
+  std::ifstream in(stats);
+  int cache_up = 0, cache_down = 0, graphs = 0;
+  for (std::string line; std::getline(in, line);) {
+    cache_up += line == "upload 32768";
+    cache_down += line == "download 32768";
+    graphs += line.rfind("graph ", 0) == 0;
+  }
+  EXPECT_EQ(cache_up, 4) << "the caches go up once";
+  EXPECT_EQ(cache_down, 4) << "and down once, after @prefill";
+  EXPECT_GE(graphs, 10) << "@decode_step replays its graph per token";
+}
+
 TEST_F(LoomRunCudaTest, ACheckpointOfTheDeviceResumesOnTheCpu) {
   const std::string cpu = dir_ + "/cpu", mixed = dir_ + "/mixed";
   Outcome straight = LoomRun(Train(cpu, "cpu", 6));

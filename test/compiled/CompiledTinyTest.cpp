@@ -284,3 +284,85 @@ TEST_F(CompiledTiny, KernelStrategies) {
 }
 
 } // namespace
+
+namespace {
+
+/// Three @decode_step runs after @prefill, the caches through the host (Run) and then carried
+/// in the arenas (three RunCarried in a row): the same logits bit for bit, and the carried
+/// state reads back as the host loop's caches; a run in between makes the next RunCarried
+/// refuse; pairs that do not fit are refused by name.
+TEST_F(CompiledTiny, DecodeStepsCarryTheirCachesInTheArenas) {
+  ASSERT_TRUE(compiled);
+  Compiled &c = *compiled;
+  rt::Program &p = *c.program;
+  rt::HostTensor tokens = ids(c.batch.tokens, {4, 64});
+  auto prefill = p.Run("prefill", {&tokens});
+  ASSERT_TRUE(prefill.ok()) << prefill.status().message();
+  const size_t caches = prefill->size() - 1;
+  ASSERT_EQ(caches, 4u);
+  std::vector<rt::HostTensor> hostCaches, first;
+  for (size_t i = 0; i < caches; ++i) {
+    const rt::HostTensor &t = (*prefill)[1 + i];
+    for (auto *list : {&hostCaches, &first}) {
+      list->push_back(std::move(rt::HostTensor::Allocate(t.dtype(), t.shape())).value());
+      std::memcpy(list->back().data(), t.data(), t.size_bytes());
+    }
+  }
+  auto token = [](int64_t step) { return ids({5 + step, 6 + step, 7 + step, 8 + step}, {4, 1}); };
+  auto position = [](int64_t step) {
+    return ids({10 + step, 20 + step, 30 + step, 40 + step}, {4, 1});
+  };
+
+  std::vector<std::vector<double>> viaHost, viaArenas;
+  for (int64_t step = 0; step < 3; ++step) {
+    rt::HostTensor t = token(step), pos = position(step);
+    std::vector<const rt::HostTensor *> inputs;
+    for (const rt::HostTensor &h : hostCaches)
+      inputs.push_back(&h);
+    inputs.push_back(&t);
+    inputs.push_back(&pos);
+    auto out = p.Run("decode_step", inputs);
+    ASSERT_TRUE(out.ok()) << out.status().message();
+    viaHost.push_back(floats((*out)[0]));
+    for (size_t i = 0; i < caches; ++i)
+      hostCaches[i] = std::move((*out)[1 + i]);
+  }
+
+  std::vector<std::pair<int, int>> pairs;
+  for (size_t i = 0; i < caches; ++i)
+    pairs.emplace_back(static_cast<int>(i), static_cast<int>(i) + 1);
+  auto carried = p.StartCarried("decode_step", pairs, std::move(first));
+  ASSERT_TRUE(carried.ok()) << carried.status().message();
+  for (int64_t step = 0; step < 3; ++step) {
+    rt::HostTensor t = token(step), pos = position(step);
+    auto out = p.RunCarried(*carried, {&t, &pos});
+    ASSERT_TRUE(out.ok()) << out.status().message();
+    ASSERT_EQ(out->size(), 1u); // the logits only
+    viaArenas.push_back(floats((*out)[0]));
+  }
+  EXPECT_EQ(viaArenas, viaHost);
+  auto state = p.ReadCarried(*carried);
+  ASSERT_TRUE(state.ok()) << state.status().message();
+  ASSERT_EQ(state->size(), caches);
+  for (size_t i = 0; i < caches; ++i)
+    EXPECT_EQ(std::memcmp((*state)[i].data(), hostCaches[i].data(), hostCaches[i].size_bytes()), 0)
+        << "cache " << i;
+
+  // Another run overwrites the arenas: the carried loop must start again.
+  ASSERT_TRUE(p.Run("prefill", {&tokens}).ok());
+  rt::HostTensor t = token(3), pos = position(3);
+  auto refused = p.RunCarried(*carried, {&t, &pos});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("may have been overwritten"), std::string::npos)
+      << refused.status().message();
+
+  // negative_: a cache carried to the token input (dtype and shape differ), an output out of
+  // range, the same input twice, no first value.
+  EXPECT_NE(p.CheckCarried("decode_step", {{4, 1}}).message().find("differ"), std::string::npos);
+  EXPECT_NE(p.CheckCarried("decode_step", {{0, 9}}).message().find("has no input 0 and output 9"),
+            std::string::npos);
+  EXPECT_FALSE(p.CheckCarried("decode_step", {{0, 1}, {0, 2}}).ok());
+  EXPECT_FALSE(p.StartCarried("decode_step", {{0, 1}}, {}).ok());
+}
+
+} // namespace

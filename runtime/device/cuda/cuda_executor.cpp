@@ -104,8 +104,10 @@ CudaExecutor::~CudaExecutor() {
   for (CUdeviceptr ptr : arenas_) driver_->Free(ptr);
   for (CUdeviceptr ptr : constants_) driver_->Free(ptr);
   driver_->Free(workspace_);
+  driver_->Free(move_staging_);
   driver_->UnloadModule(kernels_);
   driver_->UnloadModule(attention_);
+  driver_->UnloadModule(arena_kernels_);
   driver_->DestroyStream(stream_);
 }
 
@@ -528,6 +530,34 @@ Status CudaExecutor::Download(void* dst, uint32_t arena, uint64_t offset, uint64
   LOOM_RETURN_IF_ERROR(driver_->CopyToHostAsync(dst, arenas_[arena] + offset, bytes, stream_,
                                                 bundle_->manifest.arenas(arena).name()));
   return driver_->SynchronizeStream(stream_, "download");
+}
+
+Status CudaExecutor::MoveRegions(const std::vector<RegionMove>& moves) {
+  uint64_t total = 0;
+  for (const RegionMove& m : moves) total += m.bytes;
+  if (total == 0) return OkStatus();
+  if (total > move_staging_bytes_) {
+    driver_->Free(move_staging_);
+    move_staging_ = 0;
+    move_staging_bytes_ = 0;
+    LOOM_ASSIGN_OR_RETURN(move_staging_, driver_->Alloc(total, "the staging buffer of a move"));
+    move_staging_bytes_ = total;
+  }
+  uint64_t at = 0;
+  for (const RegionMove& m : moves) {
+    LOOM_RETURN_IF_ERROR(driver_->CopyOnDeviceAsync(move_staging_ + at,
+                                                    arenas_[m.src_arena] + m.src_offset, m.bytes,
+                                                    stream_, "move (staging)"));
+    at += m.bytes;
+  }
+  at = 0;
+  for (const RegionMove& m : moves) {
+    LOOM_RETURN_IF_ERROR(driver_->CopyOnDeviceAsync(arenas_[m.dst_arena] + m.dst_offset,
+                                                    move_staging_ + at, m.bytes, stream_,
+                                                    "move (to place)"));
+    at += m.bytes;
+  }
+  return driver_->SynchronizeStream(stream_, "move");
 }
 
 Status CudaExecutor::ScaleArena(uint32_t arena, bool f64, double scale) {

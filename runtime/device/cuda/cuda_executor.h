@@ -54,6 +54,17 @@ class CudaExecutor {
   Status Upload(uint32_t arena, uint64_t offset, const void* src, uint64_t bytes);
   Status Download(void* dst, uint32_t arena, uint64_t offset, uint64_t bytes);
   Status ZeroArena(uint32_t arena);
+  // Copies each region to its destination, every source read before any destination is
+  // written (through a device staging buffer, so sources and destinations may overlap), and
+  // waits: a loop's state moved from where one run wrote it to where the next one reads it.
+  struct RegionMove {
+    uint32_t src_arena = 0;
+    uint64_t src_offset = 0;
+    uint32_t dst_arena = 0;
+    uint64_t dst_offset = 0;
+    uint64_t bytes = 0;
+  };
+  Status MoveRegions(const std::vector<RegionMove>& moves);
   // Multiplies every element of `arena` (f32 or f64, `f64` says which) by `scale`, on the device
   // (the arena kernels, arena_kernels.cu), and waits for it.
   Status ScaleArena(uint32_t arena, bool f64, double scale);
@@ -102,6 +113,8 @@ class CudaExecutor {
   CUmodule kernels_ = nullptr;
   CUmodule attention_ = nullptr;
   CUmodule arena_kernels_ = nullptr;  // loaded on the first ScaleArena
+  CUdeviceptr move_staging_ = 0;      // MoveRegions' staging buffer, grown as needed
+  uint64_t move_staging_bytes_ = 0;
   bool kernels_from_cubin_ = false;
   struct Libraries;
   std::unique_ptr<Libraries> libraries_;

@@ -21,7 +21,8 @@
 // Faults on request: LOOM_MOCK_CUDA_FAIL=<entry point> makes that call return
 // CUDA_ERROR_LAUNCH_FAILED (719); LOOM_MOCK_CUDA_CORRUPT=<kernel> adds 1 to the first f32
 // element of that kernel's last buffer after it runs. LOOM_MOCK_CUDA_STATS=<file> appends a
-// line per graph launch and per eager launch, for tests that check replays happen.
+// line per graph launch, per eager launch and per host transfer ("upload N", "download N" bytes),
+// for tests that check replays happen and what crosses between host and device.
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -279,11 +280,13 @@ int cuMemFree_v2(unsigned long long ptr) {
   return kSuccess;
 }
 int cuMemcpyHtoD_v2(unsigned long long dst, const void* src, size_t bytes) {
+  Stat("upload " + std::to_string(bytes));
   if (int error = Sync("cuMemcpyHtoD")) return error;
   std::memcpy(Ptr(dst), src, bytes);
   return kSuccess;
 }
 int cuMemcpyDtoH_v2(void* dst, unsigned long long src, size_t bytes) {
+  Stat("download " + std::to_string(bytes));
   if (int error = Sync("cuMemcpyDtoH")) return error;
   std::memcpy(dst, Ptr(src), bytes);
   return kSuccess;
@@ -309,11 +312,13 @@ int cuStreamDestroy_v2(void* stream) {
 }
 int cuStreamSynchronize(void*) { return Sync("cuStreamSynchronize"); }
 int cuMemcpyHtoDAsync_v2(unsigned long long dst, const void* src, size_t bytes, void* stream) {
+  Stat("upload " + std::to_string(bytes));
   // A pageable host source is staged at the call, as the driver does.
   std::string staged(static_cast<const char*>(src), bytes);
   return Enqueue(stream, [dst, staged] { std::memcpy(Ptr(dst), staged.data(), staged.size()); });
 }
 int cuMemcpyDtoHAsync_v2(void* dst, unsigned long long src, size_t bytes, void* stream) {
+  Stat("download " + std::to_string(bytes));
   return Enqueue(stream, [=] { std::memcpy(dst, Ptr(src), bytes); });
 }
 int cuMemcpyDtoDAsync_v2(unsigned long long dst, unsigned long long src, size_t bytes,
