@@ -253,8 +253,10 @@ Status Program::SetArenaBytes(const std::string& name, std::string_view bytes) {
                       arenas_[i].size_bytes(), " bytes, not ", bytes.size());
   }
   if (!bytes.empty()) {
-    LOOM_RETURN_IF_ERROR(HostWriting(i));
+    // The whole arena is overwritten: nothing of the device's copy is kept, so it is not
+    // downloaded first (HostWriting's partial-write case).
     std::memcpy(arena_bases_[i], bytes.data(), bytes.size());
+    if (cuda_) newer_[i] = Newer::kHost;
   }
   const auto& params = bundle_.manifest.parameters();
   for (int p = 0; p < params.size(); ++p) {
