@@ -501,6 +501,7 @@ Result<Program::Carried> Program::StartCarried(const std::string& name,
     }
   }
   Carried state;
+  state.owner = this;
   for (int e = 0; e < bundle_.manifest.entry_points_size(); ++e) {
     if (&bundle_.manifest.entry_points(e) == entry) state.entry = e;
   }
@@ -511,8 +512,10 @@ Result<Program::Carried> Program::StartCarried(const std::string& name,
 
 Result<std::vector<HostTensor>> Program::RunCarried(Carried& state,
                                                     const std::vector<const HostTensor*>& others) {
-  if (state.entry < 0 || state.entry >= bundle_.manifest.entry_points_size()) {
-    return MakeStatus(StatusCode::kInvalidArgument, dir(), ": RunCarried needs a StartCarried state");
+  if (state.owner != this || state.entry < 0 ||
+      state.entry >= bundle_.manifest.entry_points_size()) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(),
+                      ": RunCarried needs a state that this program's StartCarried began");
   }
   const loom::bundle::EntryPoint& entry = bundle_.manifest.entry_points(state.entry);
   const bool first_run = !state.first.empty();
@@ -582,6 +585,10 @@ Status Program::MoveCarried(const loom::bundle::EntryPoint& entry,
 }
 
 Result<std::vector<HostTensor>> Program::ReadCarried(const Carried& state) const {
+  if (state.owner != this) {
+    return MakeStatus(StatusCode::kInvalidArgument, dir(),
+                      ": ReadCarried needs a state that this program's StartCarried began");
+  }
   if (!state.first.empty()) {
     std::vector<HostTensor> copies;
     for (const HostTensor& t : state.first) {

@@ -99,6 +99,7 @@ class Program {
   // may overwrite it: the next RunCarried then refuses (kInvalidArgument) and the loop must
   // start again. ReadCarried copies the state out.
   struct Carried {
+    const Program* owner = nullptr;  // the program that started it: others refuse it
     int entry = -1;
     std::vector<std::pair<int, int>> pairs;  // (input, output)
     std::vector<HostTensor> first;           // the first values, until the first run

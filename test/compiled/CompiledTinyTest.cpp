@@ -363,6 +363,10 @@ TEST_F(CompiledTiny, DecodeStepsCarryTheirCachesInTheArenas) {
             std::string::npos);
   EXPECT_FALSE(p.CheckCarried("decode_step", {{0, 1}, {0, 2}}).ok());
   EXPECT_FALSE(p.StartCarried("decode_step", {{0, 1}}, {}).ok());
+  rt::Program::Carried foreign;
+  auto notStarted = p.RunCarried(foreign, {&t, &pos});
+  ASSERT_FALSE(notStarted.ok());
+  EXPECT_NE(notStarted.status().message().find("StartCarried"), std::string::npos);
 }
 
 } // namespace

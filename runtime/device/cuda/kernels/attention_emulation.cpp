@@ -86,3 +86,13 @@ extern "C" int loom_emulate_cuda_kernel(const char* name, const int64_t grid[3],
   }
   return 1;
 }
+
+extern "C" size_t loom_emulated_kernel_parameter_bytes(const char* name) {
+  for (const NamedKernel& entry : kKernels) {
+    if (std::strcmp(entry.name, name) == 0) return sizeof(loom::rt::cuda::AttentionKernelParams);
+  }
+  for (const NamedArenaKernel& entry : kArenaKernels) {
+    if (std::strcmp(entry.name, name) == 0) return sizeof(loom::rt::cuda::ArenaScaleParams);
+  }
+  return 0;
+}

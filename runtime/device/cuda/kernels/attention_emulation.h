@@ -4,6 +4,7 @@
 #ifndef LOOM_RUNTIME_DEVICE_CUDA_KERNELS_ATTENTION_EMULATION_H_
 #define LOOM_RUNTIME_DEVICE_CUDA_KERNELS_ATTENTION_EMULATION_H_
 
+#include <cstddef>
 #include <cstdint>
 
 extern "C" {
@@ -16,6 +17,9 @@ extern "C" {
 // block wrote past its shared memory (too few dynamic_shared_bytes).
 int loom_emulate_cuda_kernel(const char* name, const int64_t grid[3], const int64_t block[3],
                              unsigned dynamic_shared_bytes, void** kernel_params);
+
+// The size of kernel `name`'s parameter block (what a launch copies), or 0 for an unknown name.
+size_t loom_emulated_kernel_parameter_bytes(const char* name);
 
 }  // extern "C"
 

@@ -343,9 +343,10 @@ int cuLaunchKernel(void* function, unsigned gx, unsigned gy, unsigned gz, unsign
   if (bx == 0 || extra != nullptr || params == nullptr) return kInvalidValue;
   if (f->emulated) {
     // The one parameter is a struct passed by value: its bytes are copied at the launch.
-    auto block = std::make_shared<std::vector<char>>(
-        static_cast<char*>(params[0]),
-        static_cast<char*>(params[0]) + sizeof(loom::rt::cuda::AttentionKernelParams));
+    const size_t bytes = loom_emulated_kernel_parameter_bytes(f->name.c_str());
+    if (bytes == 0) return kInvalidValue;
+    auto block = std::make_shared<std::vector<char>>(static_cast<char*>(params[0]),
+                                                     static_cast<char*>(params[0]) + bytes);
     std::string name = f->name;
     return Enqueue(stream, [=] {
       const int64_t grid[3] = {gx, gy, gz}, threads[3] = {bx, by, bz};
