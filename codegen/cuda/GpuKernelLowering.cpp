@@ -2,6 +2,7 @@
 
 #include "codegen/cuda/GpuKernelLowering.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -148,6 +149,105 @@ FailureOr<scf::ForOp> distributeParallel(scf::ParallelOp parallel, Value threadI
   rewriter.inlineBlockBefore(body, loop.getBody()->getTerminator(), ivs);
   rewriter.eraseOp(parallel);
   return loop;
+}
+
+/// Whether `index` is `iv`, directly or through an identity affine.apply.
+bool isIndex(Value index, Value iv) {
+  if (index == iv)
+    return true;
+  auto apply = index.getDefiningOp<affine::AffineApplyOp>();
+  return apply && apply.getAffineMap().isIdentity() && apply.getMapOperands().size() == 1 &&
+         apply.getMapOperands().front() == iv;
+}
+
+/// Whether `view` (a memref reached from its root buffer through subviews only) keeps the
+/// root's last dim whole and in place as its own last dim: index i of the view's last dim is
+/// element i of the root's last dim.
+bool keepsLastDim(Value view) {
+  while (auto subview = view.getDefiningOp<memref::SubViewOp>()) {
+    auto source = cast<MemRefType>(subview.getSource().getType());
+    auto result = cast<MemRefType>(subview.getType());
+    int64_t last = source.getRank() - 1;
+    if (source.getRank() == 0 || result.getRank() == 0 ||
+        subview.getStaticOffsets()[last] != 0 || subview.getStaticStrides()[last] != 1 ||
+        subview.getStaticSizes()[last] != source.getDimSize(last) ||
+        result.getDimSize(result.getRank() - 1) != source.getDimSize(last))
+      return false;
+    view = subview.getSource();
+  }
+  return isa<BlockArgument>(view) || view.getDefiningOp<memref::AllocOp>();
+}
+
+/// A sequential nest whose every write is in one of its 1-D scf.parallel loops (all with the
+/// same bounds), at the index of the loop's iv in the written buffer's last dim, and whose
+/// written buffers are read only that way too: spread each parallel loop over the threads the
+/// same way and every thread owns the same columns of every written buffer in every iteration
+/// of the nest, so the threads can all run the nest without a barrier between its iterations.
+/// The rest of the nest (its loops, conditions and reads of other buffers) then runs on every
+/// thread alike. What scatter_add lowers to: for each index, a row added into the table row it
+/// names (an embedding's gradient), row-parallel instead of on thread 0.
+bool ownsColumns(Operation *nest) {
+  SmallVector<scf::ParallelOp> parallels;
+  nest->walk([&](scf::ParallelOp p) { parallels.push_back(p); });
+  if (parallels.empty())
+    return false;
+  auto bounds = [](scf::ParallelOp p) -> std::optional<std::array<int64_t, 3>> {
+    if (p.getNumLoops() != 1 || p.getNumReductions() != 0)
+      return std::nullopt;
+    std::optional<int64_t> l = getConstantIntValue(p.getLowerBound()[0]),
+                           u = getConstantIntValue(p.getUpperBound()[0]),
+                           s = getConstantIntValue(p.getStep()[0]);
+    if (!l || !u || !s)
+      return std::nullopt;
+    return std::array<int64_t, 3>{*l, *u, *s};
+  };
+  std::optional<std::array<int64_t, 3>> shared = bounds(parallels.front());
+  for (scf::ParallelOp p : parallels)
+    if (!bounds(p) || bounds(p) != shared || p->getParentOfType<scf::ParallelOp>())
+      return false;
+  // The buffers written, each only by stores inside a parallel loop.
+  llvm::SmallPtrSet<Value, 8> written;
+  bool unknown = false;
+  nest->walk([&](Operation *op) {
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      if (!op->getParentOfType<scf::ParallelOp>())
+        unknown = true;
+      written.insert(rootBuffer(store.getMemRef()));
+      return;
+    }
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      unknown |= !op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() && op->getNumRegions() == 0 &&
+                 !isPure(op);
+      return;
+    }
+    if (effects.hasEffect<MemoryEffects::Write>() && !isa<memref::AllocOp>(op))
+      unknown = true; // a write that is not a plain store
+  });
+  if (unknown)
+    return false;
+  // Every access to a written buffer: inside a parallel loop, at its iv in the last dim.
+  WalkResult walk = nest->walk([&](Operation *op) {
+    Value memref;
+    ValueRange indices;
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      memref = load.getMemRef();
+      indices = load.getIndices();
+    } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      memref = store.getMemRef();
+      indices = store.getIndices();
+    } else {
+      return WalkResult::advance();
+    }
+    if (!written.contains(rootBuffer(memref)))
+      return WalkResult::advance();
+    auto parallel = op->getParentOfType<scf::ParallelOp>();
+    if (!parallel || indices.empty() || !isIndex(indices.back(), parallel.getInductionVars()[0]) ||
+        !keepsLastDim(memref))
+      return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return !walk.wasInterrupted();
 }
 
 /// Wraps `op` (no used results) in `scf.if %tid == 0`; `start` is set to the
@@ -455,10 +555,19 @@ LogicalResult distributeOverThreads(func::FuncOp fn, int64_t blockSize) {
       Accesses accesses = accessesOf(&op);
       if (!accesses.writesMemory())
         continue; // reads alone are harmless on every thread
-      FailureOr<Operation *> guarded = runOnThreadZero(&op, threadId, start);
-      if (failed(guarded))
-        return failure();
-      stage = *guarded;
+      if (op.getResults().empty() && ownsColumns(&op)) {
+        SmallVector<scf::ParallelOp> parallels;
+        op.walk([&](scf::ParallelOp p) { parallels.push_back(p); });
+        for (scf::ParallelOp p : parallels)
+          if (failed(distributeParallel(p, threadId, blockSize)))
+            return failure();
+        stage = start = &op;
+      } else {
+        FailureOr<Operation *> guarded = runOnThreadZero(&op, threadId, start);
+        if (failed(guarded))
+          return failure();
+        stage = *guarded;
+      }
     }
     Accesses accesses = accessesOf(stage);
     if (conflicts(pending, accesses)) {

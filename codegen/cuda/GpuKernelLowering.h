@@ -17,8 +17,13 @@
 // 3. distributeOverThreads: each top-level scf.parallel becomes
 //      scf.for %i = %tid to N step blockSize  (N = its iterations, flattened)
 //    with the original indices delinearized from %i (the last dim fastest,
-//    so neighbouring threads touch neighbouring elements); any other
-//    top-level op that writes memory runs under `if (%tid == 0)`; and a
+//    so neighbouring threads touch neighbouring elements); a sequential nest
+//    whose every write is row-parallel (1-D parallel loops of one bound, each
+//    written buffer touched only at the loop's index in its last dim, as
+//    scatter_add's row additions) runs on every thread with its parallel
+//    loops spread the same way, each thread owning columns, so no barrier is
+//    needed inside it; any other top-level op that writes memory runs under
+//    `if (%tid == 0)`; and a
 //    gpu.barrier goes between two such stages when the second reads or
 //    writes a buffer (an argument or temporary, through its views) that an
 //    earlier stage since the last barrier wrote, or writes one it read.

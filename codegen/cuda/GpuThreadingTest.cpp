@@ -1,7 +1,10 @@
-//===- CooperativeReductionsTest.cpp - long rows over many threads --------===//
+//===- GpuThreadingTest.cpp - how the GPU lowering spreads work ----------===//
 //
 // - Which reductions splitRowReductions splits, by how much, and which it
 //   leaves alone (CooperativeReductions.h's rules), on linalg IR.
+// - A sequential nest whose writes are row-parallel (scatter_add: rows added
+//   into the table rows their indices name, indices repeating) runs on every
+//   thread, each owning columns, and matches an in-order reference exactly.
 // - Numerics: kernels with long rows (softmax, RMSNorm, a full sum of
 //   131904, a max over rows of 1000, a column sum) go through the CUDA
 //   lowering with the host emulation of its threads (no GPU, no toolkit
@@ -43,9 +46,9 @@ using namespace mlir::loom::codegen;
 
 namespace {
 
-class CooperativeReductionsTest : public ::testing::Test {
+class GpuThreadingTest : public ::testing::Test {
 protected:
-  CooperativeReductionsTest() {
+  GpuThreadingTest() {
     DialectRegistry registry;
     registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
                     tensor::TensorDialect, mlir::loom::LoomDialect, mlir::loomrt::LoomrtDialect>();
@@ -94,7 +97,7 @@ std::string rowSum(int64_t p, int64_t r, StringRef t = "f32", StringRef combiner
   return text;
 }
 
-TEST_F(CooperativeReductionsTest, LongRowsAreSplitUntilTheCombineIsShort) {
+TEST_F(GpuThreadingTest, LongRowsAreSplitUntilTheCombineIsShort) {
   unsigned splits = 0;
   // 8 rows of 2048: 64 partials a row (512 threads), then 8, then in order.
   EXPECT_EQ(splitShapes(rowSum(8, 2048), splits),
@@ -111,7 +114,7 @@ TEST_F(CooperativeReductionsTest, LongRowsAreSplitUntilTheCombineIsShort) {
             (std::vector<std::vector<int64_t>>{{2, 125}}));
 }
 
-TEST_F(CooperativeReductionsTest, negative_WhatStaysOneThreadPerOutput) {
+TEST_F(GpuThreadingTest, negative_WhatStaysOneThreadPerOutput) {
   unsigned splits = 0;
   // Short rows.
   EXPECT_TRUE(splitShapes(rowSum(4, 32), splits).empty());
@@ -168,6 +171,17 @@ func.func @column_sum(%x: tensor<512x8xf32>) -> tensor<8xf32> {
 
 using Kernel = void (*)(const int64_t *, void *const *, const int64_t *);
 
+/// scatter_add of 96 rows of 1000 into a table of 7 rows (every row hit many times), and an
+/// f64 one: the nest runs on every thread (GpuKernelLowering.h, ownsColumns), each owning
+/// columns, so each column is still added in index order: bit-equal to the in-order sum.
+const char *kScatter = R"mlir(
+func.func @scatter_rows(%x: tensor<96x1000xf32>, %ids: tensor<96xi64>) -> tensor<7x1000xf32> {
+  %t = loom.constant dense<0.0> : tensor<7x1000xf32>
+  %r = loom.scatter_add %x into %t[%ids] axis 0 : tensor<96x1000xf32>, tensor<7x1000xf32>, tensor<96xi64>
+  return %r : tensor<7x1000xf32>
+}
+)mlir";
+
 double relativeError(const std::vector<float> &got, const std::vector<double> &want) {
   double worst = 0;
   for (size_t i = 0; i < want.size(); ++i)
@@ -175,7 +189,7 @@ double relativeError(const std::vector<float> &got, const std::vector<double> &w
   return worst;
 }
 
-TEST_F(CooperativeReductionsTest, EmulatedKernelsMatchDoubleReferences) {
+TEST_F(GpuThreadingTest, EmulatedKernelsMatchDoubleReferences) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kLongRows, &context);
   ASSERT_TRUE(module);
   SmallString<128> dir;
@@ -262,6 +276,49 @@ TEST_F(CooperativeReductionsTest, EmulatedKernelsMatchDoubleReferences) {
       EXPECT_EQ(s[c], want) << "column " << c;
     }
   }
+  dlclose(handle);
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST_F(GpuThreadingTest, RowParallelScatterRunsOnEveryThreadInIndexOrder) {
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kScatter, &context);
+  ASSERT_TRUE(module);
+  std::string ir;
+  llvm::raw_string_ostream dump(ir);
+  CudaCompileOptions options;
+  options.irDump = &dump;
+  SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("loom-scatter", dir));
+  SmallString<128> so(dir);
+  llvm::sys::path::append(so, "kernels.so");
+  ASSERT_TRUE(succeeded(compileCudaKernelsForHostEmulation(*module, so, options)));
+  // Not on thread 0 alone: no `thread_id == 0` guard is left after the distribution.
+  size_t at = ir.find("after thread distribution");
+  ASSERT_NE(at, std::string::npos);
+  std::string distributed = ir.substr(at, ir.find("// -----", at + 10) - at);
+  EXPECT_EQ(distributed.find("arith.cmpi eq, %thread_id_x"), std::string::npos) << distributed;
+  void *handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(handle, nullptr) << dlerror();
+  auto kernel = reinterpret_cast<Kernel>(dlsym(handle, "scatter_rows"));
+  ASSERT_NE(kernel, nullptr);
+  std::mt19937 rng(3);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> x(96 * 1000), table(7 * 1000, -1.0f);
+  for (float &v : x)
+    v = normal(rng);
+  std::vector<int64_t> ids(96);
+  for (int64_t &i : ids)
+    i = static_cast<int64_t>(rng() % 7);
+  ids[5] = 9; // out of range: skipped
+  int64_t id[3] = {0, 0, 0};
+  void *buffers[] = {x.data(), ids.data(), table.data()};
+  kernel(id, buffers, nullptr);
+  std::vector<float> want(7 * 1000, 0.0f);
+  for (int r = 0; r < 96; ++r)
+    if (ids[r] >= 0 && ids[r] < 7)
+      for (int c = 0; c < 1000; ++c)
+        want[ids[r] * 1000 + c] += x[r * 1000 + c];
+  EXPECT_EQ(table, want);
   dlclose(handle);
   llvm::sys::fs::remove_directories(dir);
 }
