@@ -36,6 +36,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -180,6 +181,23 @@ void CompareNormwise(const HostTensor& gpu, const HostTensor& cpu, double tol,
     std::snprintf(text, sizeof(text), "%s: normwise error %.3g > %.1g", what.c_str(), err, tol);
     a->first_bad = text;
   }
+}
+
+// The element type of a PARAMETERS arena (its parameters') or an OPTIMIZER arena (the trained
+// parameters' moments): kUnsupported when the parameters it follows mix dtypes.
+Result<DType> ArenaDType(const loom::bundle::Manifest& manifest, int arena) {
+  const bool moments = manifest.arenas(arena).kind() == loom::bundle::Arena::OPTIMIZER;
+  std::optional<DType> dtype;
+  for (const auto& p : manifest.parameters()) {
+    if (moments ? p.frozen() : p.arena() != static_cast<uint32_t>(arena)) continue;
+    std::optional<DType> d = rt::FromBundleDType(p.dtype());
+    if (!d || (dtype && *dtype != *d)) {
+      return MakeStatus(StatusCode::kUnsupported, "arena '", manifest.arenas(arena).name(),
+                        "' holds parameters of several dtypes: compared per arena, it needs one");
+    }
+    dtype = d;
+  }
+  return dtype.value_or(DType::kF32);
 }
 
 HostTensor ArenaAsTensor(std::string_view bytes, DType dtype) {
@@ -372,14 +390,13 @@ class Checker {
           }
         }
       }
-      const DType dtype = manifest.parameters_size() > 0
-                              ? *rt::FromBundleDType(manifest.parameters(0).dtype())
-                              : DType::kF32;
-      for (const auto& arena : manifest.arenas()) {
+      for (int a = 0; a < manifest.arenas_size(); ++a) {
+        const auto& arena = manifest.arenas(a);
         if (arena.kind() != loom::bundle::Arena::PARAMETERS &&
             arena.kind() != loom::bundle::Arena::OPTIMIZER) {
           continue;
         }
+        LOOM_ASSIGN_OR_RETURN(DType dtype, ArenaDType(manifest, a));
         LOOM_ASSIGN_OR_RETURN(std::string_view c, cpu->ArenaBytes(arena.name()));
         LOOM_ASSIGN_OR_RETURN(std::string_view g, gpu->ArenaBytes(arena.name()));
         CompareNormwise(ArenaAsTensor(g, dtype), ArenaAsTensor(c, dtype), r->tol,
