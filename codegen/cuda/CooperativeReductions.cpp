@@ -33,7 +33,7 @@ int64_t bytesOf(Type type) {
 }
 
 /// The rules of the header, but the ratio.
-std::optional<Candidate> qualify(linalg::GenericOp op) {
+std::optional<Candidate> qualify(linalg::LinalgOp op) {
   if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 1 ||
       op.hasIndexSemantics() ||
       !llvm::all_of(op.getIndexingMapsArray(),
@@ -218,22 +218,25 @@ unsigned splitRowReductions(func::FuncOp fn, int64_t blockSize, int64_t sharedBu
   while (!worklist.empty()) {
     linalg::LinalgOp op = worklist.front();
     worklist.pop_front();
-    auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-    if (!generic) {
-      if (!op.hasPureTensorSemantics())
-        continue;
-      rewriter.setInsertionPoint(op);
-      FailureOr<linalg::GenericOp> general = linalg::generalizeNamedOp(rewriter, op);
-      if (failed(general))
-        continue;
-      generic = *general;
-    }
-    std::optional<Candidate> candidate = qualify(generic);
+    std::optional<Candidate> candidate = qualify(op);
     if (!candidate)
       continue;
     int64_t ratio = chooseRatio(*candidate, blockSize, budgetLeft);
     if (ratio < 8)
       continue;
+    // Only a reduction that is split becomes a linalg.generic here (its combiner then lives in
+    // the new op's body).
+    auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+    if (!generic) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::GenericOp> general = linalg::generalizeNamedOp(rewriter, op);
+      if (failed(general))
+        continue;
+      generic = *general;
+      candidate = qualify(generic);
+      if (!candidate)
+        continue;
+    }
     budgetLeft -= candidate->outputs * ratio * candidate->elementBytes;
     worklist.push_back(split(rewriter, generic, *candidate, ratio));
     ++splits;

@@ -570,15 +570,16 @@ Status Program::MoveCarried(const loom::bundle::EntryPoint& entry,
   // Every source read before any destination is written: the regions may overlap.
   uint64_t total = 0;
   for (const auto& m : moves) total += m.bytes;
-  std::vector<std::byte> staging(total);
+  if (move_staging_.size() < total) move_staging_.resize(total);  // kept: once per token
+  std::byte* staging = move_staging_.data();
   uint64_t at = 0;
   for (const auto& m : moves) {
-    std::memcpy(staging.data() + at, At(m.src_arena, m.src_offset), m.bytes);
+    std::memcpy(staging + at, At(m.src_arena, m.src_offset), m.bytes);
     at += m.bytes;
   }
   at = 0;
   for (const auto& m : moves) {
-    std::memcpy(At(m.dst_arena, m.dst_offset), staging.data() + at, m.bytes);
+    std::memcpy(At(m.dst_arena, m.dst_offset), staging + at, m.bytes);
     at += m.bytes;
   }
   return OkStatus();

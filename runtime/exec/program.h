@@ -105,9 +105,6 @@ class Program {
     std::vector<HostTensor> first;           // the first values, until the first run
     uint64_t epoch = 0;                      // the program's epoch the state was left at
   };
-  // Whether `name` can carry `pairs`: the errors StartCarried gives for them.
-  Status CheckCarried(const std::string& name,
-                      const std::vector<std::pair<int, int>>& pairs) const;
   Result<Carried> StartCarried(const std::string& name, std::vector<std::pair<int, int>> pairs,
                                std::vector<HostTensor> first) const;
   Result<std::vector<HostTensor>> RunCarried(Carried& state,
@@ -188,6 +185,9 @@ class Program {
                                               const std::vector<const HostTensor*>& inputs,
                                               const std::vector<bool>& keep,
                                               const CommandHook* hook);
+  // Whether `name` can carry `pairs`: the errors StartCarried gives for them.
+  Status CheckCarried(const std::string& name,
+                      const std::vector<std::pair<int, int>>& pairs) const;
   // After a RunCarried: each carried output copied to its input's place (where they differ).
   Status MoveCarried(const loom::bundle::EntryPoint& entry,
                      const std::vector<std::pair<int, int>>& pairs);
@@ -204,6 +204,7 @@ class Program {
   KernelLibrary kernels_;
   std::vector<bool> parameter_set_;  // by parameter index: loaded or initialized
   uint64_t epoch_ = 1;               // Touch(): a Carried state from an older one is stale
+  std::vector<std::byte> move_staging_;  // MoveCarried's on the CPU, grown as needed
 };
 
 }  // namespace loom::rt

@@ -263,7 +263,9 @@ Result<Geometry> CheckSignatures(const Program& program, const std::string& dir,
   }
   for (int i = 0; i < caches; ++i) {
     const Shape shape = SigShape(decode->inputs(i));
+    const auto dtype = decode->inputs(i).dtype();
     if (shape != SigShape(run->outputs(1 + i)) || shape != SigShape(decode->outputs(1 + i)) ||
+        dtype != run->outputs(1 + i).dtype() || dtype != decode->outputs(1 + i).dtype() ||
         shape.size() < 2 || shape[0] != g.batch || shape[1] < g.length) {
       return BadSignature(dir, "cache " + decode->inputs(i).name() + " differs between " +
                                    "@prefill and @decode_step");
@@ -415,31 +417,17 @@ class Generator {
     LOOM_ASSIGN_OR_RETURN(HostTensor position, I64Tensor({g_.batch, 1}));
     // The caches stay where the plan runs (Program::RunCarried): on the GPU they are uploaded
     // once and moved on the device between tokens, not copied up and down with every token.
-    // (A @decode_step whose caches cannot be carried takes them through the host each time.)
     std::vector<std::pair<int, int>> pairs;
     for (size_t i = 0; i < caches.size(); ++i) {
       pairs.emplace_back(static_cast<int>(i), static_cast<int>(i) + 1);
     }
-    if (program_.CheckCarried("decode_step", pairs).ok()) {
-      LOOM_ASSIGN_OR_RETURN(
-          Program::Carried carried,
-          program_.StartCarried("decode_step", std::move(pairs), std::move(caches)));
-      while (!AllDone()) {
-        SetTokensAndPositions(token, position);
-        LOOM_ASSIGN_OR_RETURN(outs, program_.RunCarried(carried, {&token, &position}));
-        SampleDecoded(outs[0], stats);
-      }
-      return OkStatus();
-    }
+    LOOM_ASSIGN_OR_RETURN(Program::Carried carried,
+                          program_.StartCarried("decode_step", std::move(pairs),
+                                                std::move(caches)));
     while (!AllDone()) {
       SetTokensAndPositions(token, position);
-      std::vector<const HostTensor*> inputs;
-      for (const HostTensor& c : caches) inputs.push_back(&c);
-      inputs.push_back(&token);
-      inputs.push_back(&position);
-      LOOM_ASSIGN_OR_RETURN(outs, program_.Run("decode_step", inputs));
+      LOOM_ASSIGN_OR_RETURN(outs, program_.RunCarried(carried, {&token, &position}));
       SampleDecoded(outs[0], stats);
-      for (size_t i = 0; i < caches.size(); ++i) caches[i] = std::move(outs[i + 1]);
     }
     return OkStatus();
   }

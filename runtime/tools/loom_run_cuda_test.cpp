@@ -69,11 +69,14 @@ class LoomRunCudaTest : public ::testing::Test {
     fs::create_directories(dir_);
   }
 
-  // loom-run with the stand-ins in its environment (they serve --device cuda only).
-  static Outcome LoomRun(const std::vector<std::string>& args) {
+  // loom-run with the stand-ins in its environment (they serve --device cuda only); with
+  // `stats`, the stand-in driver logs its launches and host transfers there.
+  static Outcome LoomRun(const std::vector<std::string>& args, const std::string& stats = "") {
     std::string command = std::string("LOOM_CUDA_DRIVER='") + LOOM_MOCK_LIBCUDA +
                           "' LOOM_CUBLASLT='" + LOOM_MOCK_CUBLASLT + "' LOOM_MOCK_CUDA_BUNDLES='" +
-                          compiled_.bundle + "' " + LOOM_RUN_BINARY;
+                          compiled_.bundle + "' " +
+                          (stats.empty() ? "" : "LOOM_MOCK_CUDA_STATS='" + stats + "' ") +
+                          LOOM_RUN_BINARY;
     for (const std::string& a : args) command += " '" + a + "'";
     return RunShell(command);
   }
@@ -88,6 +91,16 @@ class LoomRunCudaTest : public ::testing::Test {
   std::string dir_;
 };
 testing::CompiledBundle LoomRunCudaTest::compiled_;
+
+// How many lines of the stand-in driver's log at `path` are `line` ("upload 32768"), or start
+// with it when it ends in a space ("graph " for every graph launch).
+int CountStatLines(const std::string& path, const std::string& line) {
+  const bool prefix = !line.empty() && line.back() == ' ';
+  std::ifstream in(path);
+  int n = 0;
+  for (std::string l; std::getline(in, l);) n += prefix ? l.rfind(line, 0) == 0 : l == line;
+  return n;
+}
 
 // Not bit for bit: the stand-in cuBLASLt sums in double, OpenBLAS in f32.
 void ExpectSameSteps(const std::map<int64_t, Step>& got, const std::map<int64_t, Step>& want,
@@ -123,51 +136,39 @@ TEST_F(LoomRunCudaTest, AccumulatesOnTheDeviceAsOnTheCpu) {
   for (auto* args : {&cpu_args, &gpu_args}) args->insert(args->end(), {"--accum", "2"});
   Outcome on_cpu = LoomRun(cpu_args);
   ASSERT_EQ(on_cpu.exit_code, 0) << on_cpu.output;
-  setenv("LOOM_MOCK_CUDA_STATS", stats.c_str(), 1);
-  Outcome on_gpu = LoomRun(gpu_args);
-  unsetenv("LOOM_MOCK_CUDA_STATS");
+  Outcome on_gpu = LoomRun(gpu_args, stats);
   ASSERT_EQ(on_gpu.exit_code, 0) << on_gpu.output;
   EXPECT_NE(on_gpu.output.find("accum 2"), std::string::npos) << on_gpu.output;
   ExpectSameSteps(ReadMetrics(gpu + "/metrics.jsonl"), ReadMetrics(cpu + "/metrics.jsonl"), 4);
-  std::ifstream in(stats);
-  int scales = 0;
-  for (std::string line; std::getline(in, line);) scales += line == "launch loom_arena_scale_f32";
-  EXPECT_EQ(scales, 4) << "one device-side scaling of the gradients per step";
+  EXPECT_EQ(CountStatLines(stats, "launch loom_arena_scale_f32"), 4)
+      << "one device-side scaling of the gradients per step";
 }
 
 // Greedy generation from a CPU-trained checkpoint: the same text on the stand-in GPU as on the
 // CPU, and @decode_step's KV caches (4 of [4, 64, 2, 16] f32: 32768 bytes each) cross between
 // host and device once (down after @prefill, up before the first @decode_step), not with every
-// token: they stay in the device's arenas, which the plan updates in place.
+// token: they stay in the device's arenas (Program::RunCarried), moved there between tokens.
 TEST_F(LoomRunCudaTest, GeneratesOnTheDeviceAsOnTheCpuWithTheCachesLeftThere) {
   const std::string ck = dir_ + "/ck", stats = dir_ + "/stats.txt";
   Outcome trained = LoomRun(Train(ck, "cpu", 3));
   ASSERT_EQ(trained.exit_code, 0) << trained.output;
-  auto generate = [&](const std::string& device) {
+  auto generate = [&](const std::string& device, const std::string& log) {
     return LoomRun({"generate", compiled_.bundle, "--checkpoint", ck, "--prompt", "The ",
                     "--prompt", "An", "--max-tokens", "24", "--threads", "1", "--device",
-                    device});
+                    device},
+                   log);
   };
-  Outcome on_cpu = generate("cpu");
+  Outcome on_cpu = generate("cpu", "");
   ASSERT_EQ(on_cpu.exit_code, 0) << on_cpu.output;
-  setenv("LOOM_MOCK_CUDA_STATS", stats.c_str(), 1);
-  Outcome on_gpu = generate("cuda");
-  unsetenv("LOOM_MOCK_CUDA_STATS");
+  Outcome on_gpu = generate("cuda", stats);
   ASSERT_EQ(on_gpu.exit_code, 0) << on_gpu.output;
   // The completions (stdout's first lines; the last line is the timing).
   auto text = [](const std::string& out) { return out.substr(0, out.find("loom-run generate:")); };
   EXPECT_EQ(text(on_gpu.output), text(on_cpu.output));
   EXPECT_NE(on_gpu.output.find("tokens/s"), std::string::npos) << on_gpu.output;
-  std::ifstream in(stats);
-  int cache_up = 0, cache_down = 0, graphs = 0;
-  for (std::string line; std::getline(in, line);) {
-    cache_up += line == "upload 32768";
-    cache_down += line == "download 32768";
-    graphs += line.rfind("graph ", 0) == 0;
-  }
-  EXPECT_EQ(cache_up, 4) << "the caches go up once";
-  EXPECT_EQ(cache_down, 4) << "and down once, after @prefill";
-  EXPECT_GE(graphs, 10) << "@decode_step replays its graph per token";
+  EXPECT_EQ(CountStatLines(stats, "upload 32768"), 4) << "the caches go up once";
+  EXPECT_EQ(CountStatLines(stats, "download 32768"), 4) << "and down once, after @prefill";
+  EXPECT_GE(CountStatLines(stats, "graph "), 10) << "@decode_step replays its graph per token";
 }
 
 TEST_F(LoomRunCudaTest, ACheckpointOfTheDeviceResumesOnTheCpu) {
